@@ -1,0 +1,110 @@
+"""The Cases tab's columns, found by header name.
+
+Columns are split by owner.  The poller writes its own columns whenever it
+learns something; it writes a team column only once, when it creates the row
+(to give it a starting value), and never again.  People may reorder columns,
+rename nothing we need, and add columns of their own: the store maps headers to
+positions on every read.
+"""
+
+from __future__ import annotations
+
+CASE_ID = "Case ID"
+
+# Written by the poller; people may read them but edits are overwritten.
+POLLER_COLUMNS: tuple[str, ...] = (
+    CASE_ID,
+    "Opened",
+    "Customer",
+    "Customer email",
+    "Subject",
+    "Triggers",
+    "Priority (auto)",
+    "Role",
+    "Routed to",
+    "Backup",
+    "Why",
+    "First response due",
+    "Resolution due",
+    "Last customer message",
+    "Messages",
+    "Language",
+    "Region",
+    "Thread IDs",
+    "Sent log",
+    "Poller note",
+)
+
+# Owned by the team.  The poller writes these only in the row it creates.
+STATUS = "Status"
+ASSIGNEE = "Assignee"
+PRIORITY = "Priority"
+MESSAGE_TO_CUSTOMER = "Message to customer"
+RESOLUTION = "Resolution summary"
+NOTES = "Internal notes"
+TEAM_COLUMNS: tuple[str, ...] = (
+    STATUS,
+    ASSIGNEE,
+    PRIORITY,
+    MESSAGE_TO_CUSTOMER,
+    RESOLUTION,
+    NOTES,
+)
+
+# The order `init` lays them out in: what a person scans first comes first.
+DEFAULT_ORDER: tuple[str, ...] = (
+    CASE_ID,
+    STATUS,
+    PRIORITY,
+    ASSIGNEE,
+    "Subject",
+    "Customer",
+    "Customer email",
+    "Opened",
+    "First response due",
+    "Resolution due",
+    "Triggers",
+    "Priority (auto)",
+    "Role",
+    "Routed to",
+    "Backup",
+    "Why",
+    MESSAGE_TO_CUSTOMER,
+    RESOLUTION,
+    NOTES,
+    "Last customer message",
+    "Messages",
+    "Language",
+    "Region",
+    "Thread IDs",
+    "Sent log",
+    "Poller note",
+)
+
+STATUSES: tuple[str, ...] = (
+    "New",
+    "Assigned",
+    "In progress",
+    "Waiting on customer",
+    "Resolved",
+    "Closed",
+)
+
+# Google Sheets refuses cells over 50,000 characters; we cut before that and say so.
+CELL_LIMIT = 50_000
+TRUNCATION_MARK = " […truncated by sheetdesk]"
+
+
+def cap_cell(text: str, limit: int = CELL_LIMIT) -> str:
+    """``text`` cut to fit one cell, with a visible mark when it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - len(TRUNCATION_MARK)] + TRUNCATION_MARK
+
+
+def is_poller_column(name: str) -> bool:
+    return name in POLLER_COLUMNS
+
+
+assert not set(POLLER_COLUMNS) & set(TEAM_COLUMNS)
+assert set(DEFAULT_ORDER) == set(POLLER_COLUMNS) | set(TEAM_COLUMNS)

@@ -1,0 +1,244 @@
+"""Configuration: TOML read once into frozen dataclasses.
+
+Unknown keys and wrong types are errors naming the key (``outbox.port: expected
+an integer, got 'abc'``).  Secrets are never values in the file: a section names
+an environment variable (``password_env``) or a file (``password_file``), and
+``automation.secrets`` resolves them when an adapter connects.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from automation.errors import ConfigError
+
+Security = Literal["tls", "starttls", "plain"]
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """Where a secret lives.  Exactly one of the two may be set."""
+
+    env: str = ""
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    host: str = ""
+    port: int = 993
+    security: Security = "tls"
+    allow_plaintext_loopback: bool = False
+    ca_file: str = ""  # extra CA bundle (a self-signed test server, a company CA)
+    username: str = ""
+    password_env: str = ""
+    password_file: str = ""
+    folder: str = "INBOX"
+    processed_folder: str = "sheetdesk/processed"
+    sent_folder: str = ""  # where the SMTP server files our copies (checked before a resend)
+    fetch_chunk: int = 50
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class MaildirConfig:
+    path: str = "mail"
+
+
+@dataclass(frozen=True)
+class InboxConfig:
+    kind: Literal["imap", "maildir"] = "maildir"
+    imap: ImapConfig = field(default_factory=ImapConfig)
+    maildir: MaildirConfig = field(default_factory=MaildirConfig)
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = ""
+    port: int = 465
+    security: Security = "tls"
+    allow_plaintext_loopback: bool = False
+    ca_file: str = ""
+    username: str = ""
+    password_env: str = ""
+    password_file: str = ""
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class FilesOutboxConfig:
+    path: str = "outbox"
+
+
+@dataclass(frozen=True)
+class OutboxConfig:
+    kind: Literal["smtp", "files"] = "files"
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    files: FilesOutboxConfig = field(default_factory=FilesOutboxConfig)
+
+
+@dataclass(frozen=True)
+class SheetsConfig:
+    spreadsheet: str = ""  # key or full URL
+    credentials_file: str = ""  # service-account JSON; scope "spreadsheets" only
+    api_root: str = ""  # override (or SHEETDESK_SHEETS_API_ROOT) for a local stand-in
+    retry_deadline_seconds: float = 45.0
+    retry_cap_seconds: float = 16.0
+
+
+@dataclass(frozen=True)
+class WorkbookConfig:
+    path: str = "sheetdesk.xlsx"
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    kind: Literal["sheets", "workbook"] = "workbook"
+    sheets: SheetsConfig = field(default_factory=SheetsConfig)
+    workbook: WorkbookConfig = field(default_factory=WorkbookConfig)
+
+
+@dataclass(frozen=True)
+class BusinessConfig:
+    name: str = "Our Company"
+    support_address: str = "support@example.com"
+    display_name: str = "Support"
+    signature: str = "The support team"
+    own_addresses: tuple[str, ...] = ()
+    own_domains: tuple[str, ...] = ()
+    case_tag: str = "[Case #{number}]"
+    first_case_number: int = 1000
+    case_id_prefix: str = "C-"
+    message_id_domain: str = ""  # defaults to the support address's domain
+    time_zone: str = "UTC"
+    sheet_url: str = ""  # shown in internal emails as the link to the row
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    interval_seconds: int = 120
+    max_messages_per_cycle: int = 500
+    state_dir: str = "state"
+    ack_limit_per_sender: int = 3
+    ack_window_minutes: int = 60
+    max_message_bytes: int = 26_214_400
+
+
+@dataclass(frozen=True)
+class TemplatesConfig:
+    path: str = ""  # owner overrides; files here win over the built-in templates
+
+
+@dataclass(frozen=True)
+class Config:
+    inbox: InboxConfig = field(default_factory=InboxConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    business: BusinessConfig = field(default_factory=BusinessConfig)
+    poll: PollConfig = field(default_factory=PollConfig)
+    templates: TemplatesConfig = field(default_factory=TemplatesConfig)
+    base_dir: str = "."  # relative paths resolve against the config file's folder
+
+    def path(self, value: str) -> Path:
+        """A configured path, resolved against the config file's folder."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        found = {self.business.support_address.lower()}
+        found.update(a.lower() for a in self.business.own_addresses)
+        return frozenset(found)
+
+    @property
+    def message_id_domain(self) -> str:
+        return self.business.message_id_domain or self.business.support_address.rpartition("@")[2]
+
+
+T = TypeVar("T")
+
+
+def _convert(value: Any, hint: Any, key: str) -> Any:
+    origin = get_origin(hint)
+    if is_dataclass(hint) and isinstance(hint, type):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key}: expected a table, got {type(value).__name__}")
+        return _build(hint, value, key)
+    if origin is Literal:
+        allowed = get_args(hint)
+        if value not in allowed:
+            choices = ", ".join(repr(a) for a in allowed)
+            raise ConfigError(f"{key}: expected one of {choices}, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key}: expected a list of strings")
+        return tuple(value)
+    if origin in (typing.Union, types.UnionType):
+        raise ConfigError(f"{key}: unsupported type")  # not used in the schema
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key}: expected an integer, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{key}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: expected a string, got {value!r}")
+        return value
+    raise ConfigError(f"{key}: unsupported type {hint!r}")
+
+
+def _build(cls: type[T], data: dict[str, Any], prefix: str) -> T:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    for name in data:
+        if name not in known:
+            where = f"{prefix}.{name}" if prefix else name
+            raise ConfigError(f"{where}: unknown key")
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name in data:
+            kwargs[f.name] = _convert(data[f.name], hints[f.name], f"{prefix}.{f.name}".lstrip("."))
+        elif f.default is MISSING and f.default_factory is MISSING:
+            raise ConfigError(f"{prefix}.{f.name}: required")
+    return cls(**kwargs)
+
+
+def from_dict(data: dict[str, Any], base_dir: str = ".") -> Config:
+    """Build a Config from parsed TOML; ``base_dir`` anchors relative paths."""
+    if "base_dir" in data:
+        raise ConfigError("base_dir: unknown key")
+    config = _build(Config, dict(data), "")
+    return _replace_base(config, base_dir)
+
+
+def _replace_base(config: Config, base_dir: str) -> Config:
+    from dataclasses import replace
+
+    return replace(config, base_dir=base_dir)
+
+
+def load(path: str | Path) -> Config:
+    """Read and validate the TOML file at ``path``."""
+    p = Path(path)
+    try:
+        text = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read ({exc.strerror})") from exc
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: not valid TOML ({exc})") from exc
+    return from_dict(data, base_dir=str(p.resolve().parent))
