@@ -10,6 +10,8 @@ positions on every read.
 from __future__ import annotations
 
 CASE_ID = "Case ID"
+THREAD_IDS = "Thread IDs"
+SENT_LOG = "Sent log"
 
 # Written by the poller; people may read them but edits are overwritten.
 POLLER_COLUMNS: tuple[str, ...] = (
@@ -30,6 +32,7 @@ POLLER_COLUMNS: tuple[str, ...] = (
     "Messages",
     "Language",
     "Region",
+    "Customer time zone",
     "Thread IDs",
     "Sent log",
     "Poller note",
@@ -76,6 +79,7 @@ DEFAULT_ORDER: tuple[str, ...] = (
     "Messages",
     "Language",
     "Region",
+    "Customer time zone",
     "Thread IDs",
     "Sent log",
     "Poller note",

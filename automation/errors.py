@@ -87,3 +87,10 @@ class StoreSchemaError(SheetdeskError):
     """The sheet's layout is unusable (a required header is missing or duplicated)."""
 
     exit_code = 2
+
+
+class ParseError(SheetdeskError):
+    """A message cannot be handled at all (too big, empty, not mail); the cycle
+    quarantines it with this error's message as the reason."""
+
+    exit_code = 1

@@ -1,0 +1,73 @@
+"""``sheetdesk check``: the configuration, the templates, every server, the tabs.
+
+Each check prints one line, ``ok`` or ``PROBLEM``, and never a secret.  The
+exit status is non-zero when any check fails, so cron or a monitor can alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from automation import wiring
+from automation.config import Config
+from automation.errors import SheetdeskError
+from automation.secrets import scrub
+
+
+def _probe(obj: object) -> str:
+    probe: Callable[[], str] | None = getattr(obj, "probe", None)
+    return probe() if probe is not None else "reachable"
+
+
+def run_checks(cfg: Config) -> tuple[list[str], bool]:
+    lines: list[str] = ["ok       config: parsed, no unknown keys"]
+    ok = True
+
+    def attempt(label: str, action: Callable[[], str]) -> object:
+        nonlocal ok
+        try:
+            detail = action()
+            lines.append(f"ok       {label}: {detail}")
+            return detail
+        except SheetdeskError as exc:
+            ok = False
+            lines.append(f"PROBLEM  {label}: {scrub(str(exc))}")
+        except Exception as exc:
+            ok = False
+            lines.append(f"PROBLEM  {label}: {type(exc).__name__}: {scrub(str(exc))}")
+        return None
+
+    attempt("templates", lambda: (wiring.build_templates(cfg), "all render against a sample case")[1])
+    inbox_holder: list[object] = []
+
+    def inbox() -> str:
+        box = wiring.build_inbox(cfg)
+        inbox_holder.append(box)
+        return _probe(box)
+
+    attempt(f"inbox ({cfg.inbox.kind})", inbox)
+    attempt(f"outbox ({cfg.outbox.kind})", lambda: _probe(wiring.build_outbox(cfg)))
+
+    def store() -> str:
+        from automation.decisions import DecisionSource
+
+        snapshot = wiring.build_store(cfg).load()
+        _, problems = DecisionSource().for_cycle(snapshot, _now())
+        for problem in problems:
+            lines.append(f"PROBLEM  tables: {problem}")
+        if problems:
+            raise SheetdeskError(f"{len(problems)} problem(s) in the owners' tabs")
+        return f"{len(snapshot.cases)} case rows, tabs: {', '.join(sorted(snapshot.tabs))}"
+
+    attempt(f"store ({cfg.store.kind})", store)
+    for box in inbox_holder:
+        close = getattr(box, "close", None)
+        if close is not None:
+            close()
+    return lines, ok
+
+
+def _now() -> object:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

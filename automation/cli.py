@@ -1,0 +1,157 @@
+"""The ``sheetdesk`` command.
+
+Exit codes: 0 done; 1 unexpected error; 2 configuration, tables or templates
+invalid; 3 a security or login refusal; 4 the cycle finished but quarantined
+messages or had emails refused; 75 a peer was unavailable or another process
+holds the lock (try again later).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from automation import __version__
+from automation import config as config_mod
+from automation.errors import SheetdeskError
+from automation.secrets import scrub
+
+log = logging.getLogger("sheetdesk")
+
+
+class _ScrubFilter(logging.Filter):
+    """Last line of defence: no configured secret reaches a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = None
+        return True
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_ScrubFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def _config_path(arg: str | None) -> Path:
+    found = arg or os.environ.get("SHEETDESK_CONFIG") or "sheetdesk.toml"
+    path = Path(found)
+    if not path.exists():
+        raise config_mod.ConfigError(
+            f"no configuration at {path} (pass --config, set SHEETDESK_CONFIG, or try "
+            "`sheetdesk demo`, which needs none)"
+        )
+    return path
+
+
+def _cmd_poll(args: argparse.Namespace) -> int:
+    from automation import wiring
+    from automation.cycle import poll_cycle
+    from automation.lock import RunnerLock
+
+    cfg = config_mod.load(_config_path(args.config))
+    with RunnerLock(cfg.path(cfg.poll.state_dir)):
+        runtime = wiring.build_runtime(cfg)
+        try:
+            report = poll_cycle(runtime, datetime.now(UTC))
+        finally:
+            runtime.inbox.close()
+    print(f"sheetdesk: {report.summary()}")
+    for problem in report.problems:
+        print(f"  problem: {problem}")
+    return report.exit_code
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from automation import wiring
+    from automation.lock import RunnerLock
+    from automation.runner import Runner
+
+    cfg = config_mod.load(_config_path(args.config))
+    with RunnerLock(cfg.path(cfg.poll.state_dir)):
+        runtime = wiring.build_runtime(cfg)
+        try:
+            return Runner(runtime, args.interval or cfg.poll.interval_seconds).run(args.cycles)
+        finally:
+            runtime.inbox.close()
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from automation import checks
+
+    cfg = config_mod.load(_config_path(args.config))
+    lines, ok = checks.run_checks(cfg)
+    for line in lines:
+        print(line)
+    return 0 if ok else 2
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from automation import wiring
+
+    cfg = config_mod.load(_config_path(args.config))
+    created = wiring.init_tabs(cfg)
+    print("created tabs: " + (", ".join(created) if created else "none (all present)"))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from automation import demo
+
+    return demo.run_demo(Path(args.dir))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sheetdesk", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"sheetdesk {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    poll = sub.add_parser("poll", help="run poll cycles")
+    poll.add_argument("--once", action="store_true", required=True, help="run exactly one cycle")
+    poll.add_argument("--config")
+    poll.set_defaults(func=_cmd_poll)
+
+    run = sub.add_parser("run", help="poll on a schedule until stopped")
+    run.add_argument("--config")
+    run.add_argument("--interval", type=int, help="seconds between cycles (default: config)")
+    run.add_argument("--cycles", type=int, help="stop after this many cycles")
+    run.set_defaults(func=_cmd_run)
+
+    check = sub.add_parser("check", help="validate the config and reach every server")
+    check.add_argument("--config")
+    check.set_defaults(func=_cmd_check)
+
+    init = sub.add_parser("init", help="create the Cases and routing tabs")
+    init.add_argument("--config")
+    init.set_defaults(func=_cmd_init)
+
+    demo = sub.add_parser("demo", help="run the embedded default in a new folder")
+    demo.add_argument("--dir", default="sheetdesk-demo")
+    demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        code: int = args.func(args)
+    except SheetdeskError as exc:
+        print(f"sheetdesk: {scrub(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

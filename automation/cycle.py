@@ -1,0 +1,204 @@
+"""One poll cycle: the single orchestrating function.
+
+``poll_cycle`` is called by ``sheetdesk poll --once``, by the scheduler of
+``sheetdesk run``, by ``sheetdesk demo`` and by the tests.  Its data flow:
+
+1. **read**: one ``store.load()`` (the Cases tab and every routing tab);
+2. **fetch**: up to N messages from the inbox, in chunks;
+3. **intake**: each message on its own is parsed, classified, threaded or
+   decided (errors become quarantine with a reason, never a crash);
+4. **write 1**: new case rows (with their acknowledgements recorded as
+   *pending* in the Sent log), Non-cases / Quarantine log rows, Health;
+5. **send**: every pending email, once (see ``automation.mailer``);
+6. **write 2**: replies' bookkeeping and the Sent log states;
+7. **inbox**: messages whose effects are now durable are moved (or flagged);
+   quarantined ones are tagged and stay in the inbox.
+
+A failure at step 4 leaves the inbox untouched, so the next cycle redoes the
+work; the sheet's Message-IDs make that redo harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from automation import columns, health, mailer, outgoing
+from automation.casetag import CaseTagger
+from automation.config import Config
+from automation.decisions import DecisionSource
+from automation.errors import StoreError, TemplateError, TransientError
+from automation.intake import (
+    NONCASE_HEADER,
+    NONCASE_TAB,
+    QUARANTINE_HEADER,
+    QUARANTINE_TAB,
+    Intake,
+    IntakeSettings,
+)
+from automation.ledger import Ledger
+from automation.model import frozen_map
+from automation.ports import CaseStore, CaseUpdate, ChangeSet, Inbox, Outbox, TabRows
+from automation.templates import TemplateSet
+
+log = logging.getLogger("sheetdesk.cycle")
+
+
+@dataclass
+class Runtime:
+    """Everything a cycle needs, built once per process."""
+
+    config: Config
+    inbox: Inbox
+    outbox: Outbox
+    store: CaseStore
+    templates: TemplateSet
+    decisions: DecisionSource
+    ledger: Ledger
+
+    @property
+    def tagger(self) -> CaseTagger:
+        b = self.config.business
+        return CaseTagger(b.case_tag, b.case_id_prefix, b.first_case_number)
+
+
+@dataclass
+class CycleReport:
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    completed: bool = True  # False when a transient failure cut the cycle short
+
+    @property
+    def exit_code(self) -> int:
+        if not self.completed:
+            return 75
+        if self.counts["quarantined"] or self.counts["email refused"]:
+            return 4
+        return 0
+
+    def summary(self) -> str:
+        parts = [f"{v} {k}" for k, v in sorted(self.counts.items()) if v]
+        return ", ".join(parts) or "nothing to do"
+
+
+def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
+    """Run one cycle at time ``now`` (timezone-aware).  Never raises for one
+    message; raises nothing for a peer outage either: the report says what
+    happened and ``completed`` is False."""
+    report = CycleReport()
+    cfg = rt.config
+    tz = ZoneInfo(cfg.business.time_zone)
+
+    def fmt(dt: datetime) -> str:
+        return dt.astimezone(tz).isoformat(sep=" ", timespec="minutes")
+
+    try:
+        snapshot = rt.store.load()
+    except StoreError as exc:
+        return _cut(report, f"store: {exc}")
+    report.problems.extend(snapshot.problems)
+    decider, table_problems = rt.decisions.for_cycle(snapshot, now)
+    report.problems.extend(table_problems)
+
+    settings = IntakeSettings(
+        tagger=rt.tagger,
+        own_addresses=cfg.own_addresses,
+        own_domains=frozenset(d.lower() for d in cfg.business.own_domains),
+        message_id_domain=cfg.message_id_domain,
+        max_message_bytes=cfg.poll.max_message_bytes,
+        ack_limit_per_sender=cfg.poll.ack_limit_per_sender,
+        ack_window=timedelta(minutes=cfg.poll.ack_window_minutes),
+        fmt_time=fmt,
+    )
+    log_tabs = {t: snapshot.tabs.get(t, ()) for t in (NONCASE_TAB, QUARANTINE_TAB)}
+    intake = Intake.start(settings, decider, list(snapshot.cases), log_tabs)
+
+    fetched = 0
+    try:
+        for item in rt.inbox.fetch(cfg.poll.max_messages_per_cycle):
+            fetched += 1
+            intake.take(item, now)
+    except TransientError as exc:
+        report.problems.append(f"inbox: {exc} (after {fetched} messages; the rest next cycle)")
+        report.completed = False
+    report.counts.update(intake.counts)
+    report.counts["fetched"] = fetched
+
+    # Write 1: creates, log rows, Health.
+    appends = []
+    if intake.noncase_rows:
+        appends.append(TabRows(NONCASE_TAB, NONCASE_HEADER, tuple(intake.noncase_rows)))
+    if intake.quarantine_rows:
+        appends.append(TabRows(QUARANTINE_TAB, QUARANTINE_HEADER, tuple(intake.quarantine_rows)))
+    owed = mailer.pending(intake.cases)
+    health_grid = health.grid(now, fmt, report, snapshot, owed_emails=len(owed))
+    first = ChangeSet(creates=intake.new_cases(), appends=tuple(appends),
+                      replace_tabs={health.TAB: health_grid})
+    try:
+        result = rt.store.apply(first)
+    except StoreError as exc:
+        return _cut(report, f"store: {exc}; nothing was marked processed")
+    report.created = list(result.created)
+    report.problems.extend(result.problems)
+
+    # Send what is owed, then record it (write 2, with the replies' updates).
+    outgoing_mail = []
+    for case_id, entry in owed:
+        try:
+            built = outgoing.build(case_id, entry, intake.cases[case_id], cfg, rt.templates, now)
+        except (TemplateError, ValueError) as exc:
+            report.problems.append(f"{case_id}: {entry.event} not built: {exc}")
+            report.counts["email not built"] += 1
+            continue
+        if built is not None:
+            outgoing_mail.append(built)
+    mail = mailer.deliver(outgoing_mail, intake.cases, rt.outbox, rt.ledger.ids(), now)
+    rt.ledger.add(mail.sent_ids)
+    report.counts.update(mail.counts)
+    report.problems.extend(mail.problems)
+
+    updates = dict(intake.updates)
+    for case_id, cell in mail.sent_log.items():
+        updates.setdefault(case_id, {})[columns.SENT_LOG] = cell
+    second_ok = True
+    if updates:
+        change = ChangeSet(updates=tuple(CaseUpdate(cid, frozen_map(v))
+                                         for cid, v in updates.items()))
+        try:
+            done = rt.store.apply(change)
+            report.problems.extend(done.problems)
+            for case_id in done.missing:
+                report.problems.append(f"{case_id}: its row was deleted from the sheet; "
+                                       "not written anywhere else")
+        except StoreError as exc:
+            second_ok = False
+            report.problems.append(f"store: {exc}; replies are redone next cycle")
+            report.completed = False
+
+    # Inbox last: only what is durable in the sheet leaves the inbox.
+    try:
+        keys = intake.done_on_create + (intake.done_on_update if second_ok else [])
+        if keys:
+            rt.inbox.mark_processed(keys)
+        if intake.quarantined:
+            rt.inbox.mark_quarantined(intake.quarantined)
+    except TransientError as exc:
+        report.problems.append(f"inbox: could not mark messages ({exc}); they are "
+                               "recognised by Message-ID next cycle")
+        report.completed = False
+    for problem in report.problems:
+        log.warning("%s", problem)
+    log.info("cycle at %s: %s", now.astimezone(UTC).isoformat(timespec="seconds"),
+             report.summary())
+    return report
+
+
+def _cut(report: CycleReport, problem: str) -> CycleReport:
+    report.problems.append(problem)
+    report.completed = False
+    log.warning("cycle cut short: %s", problem)
+    return report

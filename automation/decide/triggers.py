@@ -1,0 +1,188 @@
+"""Escalation triggers and signals, judged on what the sender wrote now.
+
+Looked at: ``message.new_text`` (own text, no quoted history or signature) and
+the subject, but only when the subject is the sender's own: an inherited
+``Re:``/``Fwd:`` subject repeats words the customer did not write this time.
+Phrase lists come from the Triggers tab; built-in signals (shouting, writing
+again, importance headers, key-account sender, a breached commitment) need no
+list.  Every finding carries the evidence the why quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from automation import columns as col
+from automation.decide.matching import Hit, clean_subject, find_hits, is_reply_subject, normalise
+from automation.decide.tables import IMPLIES, TRIGGERS, Account, Tables
+from automation.model import CaseRow, Message
+
+# "third time I write", "I have emailed four times", "still waiting for a reply":
+# the customer says they are repeating themselves.
+_REPEAT = re.compile(
+    r"\b(?:(?:second|third|fourth|fifth|\d+(?:nd|rd|th))\s+time\s+(?:i|we)\b"
+    r"|(?:emailed|written|wrote|called|contacted|asked)\s+(?:you\s+)?"
+    r"(?:three|four|five|several|multiple|many|\d+)\s+times"
+    r"|(?:already|have)\s+(?:emailed|written|contacted)\s+(?:you\s+)?(?:twice|again)"
+    r"|zum\s+(?:dritten|vierten)\s+mal|(?:tercera|cuarta)\s+vez|(?:terza|quarta)\s+volta"
+    r"|(?:derde|vierde)\s+keer|(?:terceira|quarta)\s+vez)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['-][^\W\d_]+)*", re.UNICODE)
+_OPEN_STATUSES_UNANSWERED = ("", "new", "assigned")
+_CLOSED = ("resolved", "closed")
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the trigger pass found: trigger names, signal names, evidence."""
+
+    triggers: tuple[str, ...]
+    signals: frozenset[str]
+    evidence: tuple[str, ...]
+    ignored: tuple[str, ...]
+    account: Account | None
+    text: str  # the normalised text that was searched
+
+    def has(self, name: str) -> bool:
+        return name in self.signals or name in self.triggers
+
+
+def analysed_text(message: Message) -> tuple[str, str]:
+    """(text searched for triggers, text searched for topics).
+
+    Topics may use an inherited subject (it still names the subject matter);
+    triggers may not."""
+    subject = clean_subject(message.subject)
+    own_subject = "" if is_reply_subject(message.subject) else subject
+    body = message.new_text or ""
+    return normalise(f"{own_subject}\n{body}"), normalise(f"{subject}\n{body}")
+
+
+def shouting_run(text: str, acronyms: frozenset[str], needed: int) -> str | None:
+    """The first run of ``needed`` consecutive all-capital words, if any.
+
+    Words under two letters and listed acronyms neither count nor break a run."""
+    run: list[str] = []
+    for word in _WORD.findall(text):
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) < 2 or word.upper() in acronyms:
+            continue
+        if all(c.isupper() for c in letters):
+            run.append(word)
+            if len(run) >= needed:
+                return " ".join(run)
+        else:
+            run = []
+    return None
+
+
+def _marked_important(message: Message) -> str | None:
+    importance = (message.header("importance") or "").strip().casefold()
+    if importance == "high":
+        return "Importance: high"
+    x_priority = (message.header("x-priority") or "").strip()
+    if x_priority[:1] in ("1", "2"):
+        return f"X-Priority: {x_priority}"
+    if (message.header("priority") or "").strip().casefold() == "urgent":
+        return "Priority: urgent"
+    return None
+
+
+def parse_cell_time(text: str) -> datetime | None:
+    """A due-time cell as written by the poller (ISO 8601; naive means UTC)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace(" UTC", "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def breached(case: CaseRow, now: datetime) -> str | None:
+    """Why an open case is already past its commitment, or None."""
+    status = case.get(col.STATUS).strip().casefold()
+    if status in _CLOSED:
+        return None
+    first = parse_cell_time(case.get("First response due"))
+    if first and now > first and status in _OPEN_STATUSES_UNANSWERED:
+        return f"first response was due {first:%Y-%m-%d %H:%M} UTC and no one has answered"
+    resolution = parse_cell_time(case.get("Resolution due"))
+    if resolution and now > resolution and status != "waiting on customer":
+        return f"resolution was due {resolution:%Y-%m-%d %H:%M} UTC"
+    return None
+
+
+def _count(text: str) -> int:
+    try:
+        return int(float(text))
+    except ValueError:
+        return 0
+
+
+def find_triggers(
+    message: Message,
+    case: CaseRow | None,
+    tables: Tables,
+    language: str,
+    domain: str,
+    now: datetime,
+) -> Findings:
+    """Triggers and signals for ``message`` (``case`` is its case row, if any).
+
+    ``domain`` is the customer's mail domain (for a staff forward: the forwarded
+    customer's)."""
+    text, _ = analysed_text(message)
+    found: dict[str, list[str]] = {}
+    ignored: list[str] = []
+
+    def add(name: str, evidence: str) -> None:
+        found.setdefault(name, []).append(evidence)
+
+    hits: Sequence[Hit] = find_hits(text, tables.phrases, language)
+    for hit in hits:
+        if hit.negated:
+            ignored.append(f'"{hit.matched}" ({hit.phrase.category}, negated)')
+        else:
+            add(hit.phrase.category, f'"{hit.matched}"')
+    settings = tables.settings
+    caps = shouting_run(message.new_text, settings.acronyms, settings.shouting_words)
+    if caps:
+        add("shouting", f'capitals "{caps[:40]}"')
+    repeat = _REPEAT.search(text)
+    if repeat:
+        add("repeated contact", f'"{repeat.group(0)}"')
+        add("emotion", f'writes again ("{repeat.group(0)}")')
+    if case is not None:
+        earlier = _count(case.get("Messages"))
+        if earlier >= settings.repeated_contact_after:
+            add("repeated contact", f"{earlier} earlier customer messages on the case")
+        late = breached(case, now)
+        if late:
+            add("commitment breached", late)
+    important = _marked_important(message)
+    if important:
+        add("marked important", important)
+    account = tables.account_for(domain) if domain else None
+    if account and (account.contract_value or 0) >= settings.value_contract_from:
+        add("key account", f"{domain} is key account {account.company}")
+    for signal, trigger in IMPLIES.items():
+        if signal in found and trigger not in found:
+            add(trigger, f"implied by {signal}")
+    if account and "emotion" in found:
+        add("major client complaint", f"unhappy key account {account.company}")
+    triggers = tuple(name for name in TRIGGERS if name in found)
+    evidence = tuple(f"{name}: {', '.join(dict.fromkeys(items))}" for name, items in found.items())
+    return Findings(
+        triggers=triggers,
+        signals=frozenset(found),
+        evidence=evidence,
+        ignored=tuple(ignored),
+        account=account,
+        text=text,
+    )

@@ -1,0 +1,62 @@
+"""``sheetdesk run``: the poll cycle on a schedule, until SIGTERM or Ctrl-C.
+
+``schedule`` is only the trigger: a private ``Scheduler()`` instance (never the
+module-level default) calls one guarded job.  The guard catches everything a
+cycle could raise, logs it, and lets the next tick try again; the loop sleeps
+in short steps so a signal stops it within about a second, between cycles,
+never in the middle of one.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import FrameType
+
+import schedule
+
+from automation.cycle import CycleReport, Runtime, poll_cycle
+
+log = logging.getLogger("sheetdesk.run")
+
+
+class Runner:
+    def __init__(self, runtime: Runtime, interval_seconds: int,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.runtime = runtime
+        self.interval = interval_seconds
+        self.clock = clock
+        self.stopping = False
+        self.cycles = 0
+        self.last: CycleReport | None = None
+        self.scheduler = schedule.Scheduler()
+
+    def _job(self) -> None:
+        try:
+            self.last = poll_cycle(self.runtime, self.clock())
+            self.cycles += 1
+        except Exception:  # the guard: one bad cycle must not end the service
+            log.exception("poll cycle failed; the next one will retry")
+
+    def _stop(self, signum: int, frame: FrameType | None) -> None:
+        log.info("signal %s received: stopping after the current cycle", signum)
+        self.stopping = True
+
+    def run(self, max_cycles: int | None = None) -> int:
+        previous = {s: signal.signal(s, self._stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self.scheduler.every(self.interval).seconds.do(self._job)
+            self._job()  # the first cycle starts now, not one interval from now
+            while not self.stopping and (max_cycles is None or self.cycles < max_cycles):
+                self.scheduler.run_pending()
+                idle = self.scheduler.idle_seconds
+                time.sleep(min(1.0, max(0.05, idle if idle is not None else 1.0)))
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.scheduler.clear()
+        log.info("stopped after %d cycle(s)", self.cycles)
+        return 0

@@ -1,0 +1,175 @@
+"""Typed cell values: what RAW and USER_ENTERED store, and how each render option shows it."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from tests.standin.errors import ApiError, bad_request
+
+CELL_CHAR_LIMIT = 50_000
+Kind = Literal["string", "number", "bool", "formula"]
+Scalar = str | float | bool
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_PERCENT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)%$")
+_CURRENCY = re.compile(r"^-?\$(\d{1,3}(,\d{3})*|\d+)(\.\d+)?$")
+STRICT_TRIGGERS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A stored value.  ``display`` is set when the input chose its own format
+    (``1,000``, ``50%``); ``result`` is the plausible value of a formula."""
+
+    kind: Kind
+    value: Scalar
+    display: str | None = None
+    result: CellValue | None = None
+
+
+def format_number(number: float) -> str:
+    """Sheets' automatic format: integers plainly, fractions to 10 significant places."""
+    if math.isfinite(number) and number == int(number) and abs(number) < 1e15:
+        return str(int(number))
+    text = f"{number:.10f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def json_number(number: float) -> int | float:
+    if math.isfinite(number) and number == int(number) and abs(number) < 2**53:
+        return int(number)
+    return number
+
+
+def formatted(cell: CellValue | None) -> str:
+    if cell is None:
+        return ""
+    if cell.kind == "formula":
+        return formatted(cell.result) if cell.result is not None else ""
+    if cell.display is not None:
+        return cell.display
+    if cell.kind == "number":
+        assert isinstance(cell.value, float | int)
+        return format_number(float(cell.value))
+    if cell.kind == "bool":
+        return "TRUE" if cell.value else "FALSE"
+    return str(cell.value)
+
+
+def unformatted(cell: CellValue | None) -> Any:
+    if cell is None:
+        return ""
+    if cell.kind == "formula":
+        return unformatted(cell.result) if cell.result is not None else ""
+    if cell.kind == "number":
+        assert isinstance(cell.value, float | int)
+        return json_number(float(cell.value))
+    return cell.value
+
+
+def render(cell: CellValue | None, option: str) -> Any:
+    if option == "UNFORMATTED_VALUE":
+        return unformatted(cell)
+    if option == "FORMULA":
+        if cell is not None and cell.kind == "formula":
+            return cell.value
+        return unformatted(cell)
+    return formatted(cell)
+
+
+def is_blank(cell: CellValue | None) -> bool:
+    return cell is None
+
+
+def _check_length(text: str) -> None:
+    if len(text) > CELL_CHAR_LIMIT:
+        raise bad_request(
+            f"Your input contains more than the maximum of {CELL_CHAR_LIMIT} "
+            "characters in a single cell."
+        )
+
+
+def from_input(raw: Any, option: str, strict: bool) -> CellValue | None:
+    """Convert one non-null JSON cell of a values write.  ``""`` clears (None)."""
+    if isinstance(raw, bool):
+        return CellValue("bool", raw)
+    if isinstance(raw, int | float):
+        return CellValue("number", float(raw))
+    if not isinstance(raw, str):
+        raise bad_request(f"Invalid values: unsupported cell {raw!r}")
+    _check_length(raw)
+    if raw == "":
+        return None
+    if option == "RAW":
+        return CellValue("string", raw)
+    if strict and raw.startswith(STRICT_TRIGGERS):
+        raise ApiError(
+            400,
+            f"Stand-in strict mode: USER_ENTERED value starting with {raw[0]!r} refused "
+            "(possible formula injection); write customer text with RAW.",
+        )
+    return parse_user_entered(raw)
+
+
+def parse_user_entered(text: str) -> CellValue:
+    """Parse like the UI: formulas, numbers, booleans, a leading ``'`` forces text."""
+    if text.startswith("'"):
+        return CellValue("string", text[1:])
+    if text.startswith("=") and len(text) > 1:
+        from tests.standin.formulas import evaluate
+
+        return CellValue("formula", text, result=evaluate(text))
+    stripped = text.strip()
+    if _NUMBER.match(stripped):
+        return CellValue("number", float(stripped))
+    if _GROUPED.match(stripped):
+        return CellValue("number", float(stripped.replace(",", "")), display=stripped)
+    if _PERCENT.match(stripped):
+        return CellValue("number", float(stripped[:-1]) / 100, display=stripped)
+    if _CURRENCY.match(stripped):
+        number = float(stripped.replace("$", "").replace(",", ""))
+        return CellValue("number", number, display=stripped)
+    if stripped.upper() in ("TRUE", "FALSE"):
+        return CellValue("bool", stripped.upper() == "TRUE")
+    return CellValue("string", text)
+
+
+def from_extended(value: Any) -> CellValue | None:
+    """An ExtendedValue from ``updateCells``/``appendCells`` (never parsed)."""
+    if not isinstance(value, dict) or not value:
+        return None
+    if "stringValue" in value:
+        text = str(value["stringValue"])
+        _check_length(text)
+        return CellValue("string", text) if text else None
+    if "numberValue" in value:
+        return CellValue("number", float(value["numberValue"]))
+    if "boolValue" in value:
+        return CellValue("bool", bool(value["boolValue"]))
+    if "formulaValue" in value:
+        from tests.standin.formulas import evaluate
+
+        text = str(value["formulaValue"])
+        _check_length(text)
+        return CellValue("formula", text, result=evaluate(text))
+    if "errorValue" in value:
+        return CellValue("string", "#ERROR!")
+    raise bad_request(f"Invalid ExtendedValue: {sorted(value)}")
+
+
+def to_extended(cell: CellValue | None) -> dict[str, Any] | None:
+    """The ExtendedValue a GET with grid data reports."""
+    if cell is None:
+        return None
+    if cell.kind == "string":
+        return {"stringValue": cell.value}
+    if cell.kind == "number":
+        assert isinstance(cell.value, float | int)
+        return {"numberValue": json_number(float(cell.value))}
+    if cell.kind == "bool":
+        return {"boolValue": cell.value}
+    return {"formulaValue": cell.value}

@@ -1,0 +1,136 @@
+"""Reading and writing rectangular blocks of values in one sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.standin.a1 import col_letters, format_range, quote_title
+from tests.standin.cells import from_input, render
+from tests.standin.errors import bad_request, invalid_field
+from tests.standin.ranges import Target
+
+LIST_VALUE = "type.googleapis.com/google.protobuf.ListValue"
+
+
+def check_matrix(values: Any, field_name: str = "data.values") -> list[list[Any]]:
+    """Type-check ``values`` as a list of lists (the API's ListValue errors)."""
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise invalid_field(field_name, LIST_VALUE, values)
+    for i, row in enumerate(values):
+        if not isinstance(row, list):
+            raise invalid_field(f"{field_name}[{i}]", LIST_VALUE, row)
+    return values
+
+
+def to_rows(values: list[list[Any]], major: str | None) -> list[list[Any]]:
+    """Rows of cells, whatever the majorDimension of the input."""
+    if major != "COLUMNS":
+        return values
+    height = max((len(col) for col in values), default=0)
+    return [[col[r] if r < len(col) else None for col in values] for r in range(height)]
+
+
+@dataclass
+class WriteResult:
+    sheet_title: str
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    rows: set[int] = field(default_factory=set)
+    cols: set[int] = field(default_factory=set)
+    cells: int = 0
+
+    def a1(self) -> str:
+        if self.r1 <= self.r0 or self.c1 <= self.c0:
+            return f"{quote_title(self.sheet_title)}!{col_letters(self.c0)}{self.r0 + 1}"
+        return format_range(self.sheet_title, self.r0, self.r1, self.c0, self.c1)
+
+    def counts(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"updatedRange": self.a1()}
+        for key, number in (
+            ("updatedRows", len(self.rows)),
+            ("updatedColumns", len(self.cols)),
+            ("updatedCells", self.cells),
+        ):
+            if number:
+                out[key] = number
+        return out
+
+
+def write_block(
+    target: Target,
+    rows: list[list[Any]],
+    option: str,
+    strict: bool,
+    *,
+    at: tuple[int, int] | None = None,
+    bounded: bool = True,
+    range_text: str = "",
+) -> WriteResult:
+    """Write ``rows`` at the target's top-left (or ``at``); ``None`` cells are skipped.
+
+    A single-cell target is an anchor that expands; a larger bounded target
+    refuses data that does not fit.  The grid grows when data runs past it.
+    """
+    sheet = target.sheet
+    r0, c0 = at if at is not None else (target.r0, target.c0)
+    height = len(rows)
+    width = max((len(row) for row in rows), default=0)
+    if bounded and not target.single_cell and at is None:
+        if target.r1 is not None and r0 + height > target.r1:
+            raise bad_request(
+                f"Requested writing within range [{range_text}], but tried writing to "
+                f"row [{target.r1 + 1}]"
+            )
+        if target.c1 is not None and c0 + width > target.c1:
+            raise bad_request(
+                f"Requested writing within range [{range_text}], but tried writing to "
+                f"column [{col_letters(target.c1)}]"
+            )
+    converted = [[None if v is None else (v,) for v in row] for row in rows]
+    result = WriteResult(sheet.title, r0, r0 + height, c0, c0 + width)
+    parsed: list[tuple[int, int, Any]] = []
+    for i, row in enumerate(converted):
+        for j, boxed in enumerate(row):
+            if boxed is None:
+                continue
+            parsed.append((r0 + i, c0 + j, from_input(boxed[0], option, strict)))
+            result.rows.add(r0 + i)
+            result.cols.add(c0 + j)
+            result.cells += 1
+    if height and width:
+        sheet.grow(r0 + height, c0 + width)
+    for r, c, value in parsed:
+        sheet.set(r, c, value)
+    return result
+
+
+def read_block(target: Target, option: str = "FORMATTED_VALUE", major: str = "ROWS") -> Any:
+    """The trimmed values of the target (rows or columns), or None when empty."""
+    r0, r1, c0, c1 = target.clipped()
+    sheet = target.sheet
+    grid = [[render(sheet.get(r, c), option) for c in range(c0, c1)] for r in range(r0, r1)]
+    if major == "COLUMNS":
+        grid = [list(col) for col in zip(*grid, strict=False)] if grid else []
+    trimmed: list[list[Any]] = []
+    for line in grid:
+        end = len(line)
+        while end and line[end - 1] == "":
+            end -= 1
+        trimmed.append(line[:end])
+    while trimmed and not trimmed[-1]:
+        trimmed.pop()
+    return trimmed or None
+
+
+def value_range(target: Target, option: str, major: str | None) -> dict[str, Any]:
+    major = major or "ROWS"
+    out: dict[str, Any] = {"range": target.a1(), "majorDimension": major}
+    values = read_block(target, option, major)
+    if values is not None:
+        out["values"] = values
+    return out
