@@ -7,7 +7,8 @@ bytes so that each field's raw value stays under a per-field limit (cut on a
 space, so no encoded word is split), the number of fields stays under
 ``MAX_FIELDS`` and the whole block under ``MAX_BLOCK_BYTES``.  Bodies are
 passed through untouched.  It also turns bare-CR line endings into CRLF, so
-old Mac mail (and this scanner) see real lines.
+old Mac mail (and this scanner) see real lines, drops a leading byte-order
+mark, and rewrites obsolete ``Name :`` field syntax to ``Name:``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def cap_header_block(raw: bytes) -> tuple[bytes, list[str], frozenset[str]]:
     The returned names (lower-case) let the caller mark the decoded value.
     """
     notes: list[str] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        notes.append("byte-order mark removed")
     if b"\n" not in raw[:MAX_BLOCK_BYTES] and b"\r" in raw:
         raw = raw.replace(b"\r", b"\r\n")
         notes.append("bare CR line endings converted")
@@ -88,6 +92,7 @@ def cap_header_block(raw: bytes) -> tuple[bytes, list[str], frozenset[str]]:
             overflow = True
             break
     truncated: set[str] = set()
+    rewritten = False
     kept: list[bytes] = []
     total = 0
     for field in fields:
@@ -96,6 +101,11 @@ def cap_header_block(raw: bytes) -> tuple[bytes, list[str], frozenset[str]]:
             break
         if b":" in field and not field.startswith(b"From "):
             name = field[: field.index(b":")].strip()
+            if field[len(name) : len(name) + 1] != b":":
+                # Obsolete syntax (RFC 5322 4.5) "Subject : x": Python's parser
+                # would take it for body text.
+                field = name + field[field.index(b":") :]
+                rewritten = True
             limit = _LIMITS.get(name.lower(), DEFAULT_LIMIT)
             if len(field) > limit + len(name) + 3:
                 label = name.decode("ascii", "replace")
@@ -108,7 +118,7 @@ def cap_header_block(raw: bytes) -> tuple[bytes, list[str], frozenset[str]]:
         notes.append(
             f"header block over {MAX_FIELDS} fields or {MAX_BLOCK_BYTES} bytes; the rest dropped"
         )
-    if not truncated and not overflow:
+    if not (truncated or overflow or rewritten):
         return raw, notes, frozenset()
     rebuilt = b"".join(f if f.endswith((b"\n", b"\r")) else f + b"\r\n" for f in kept)
     return rebuilt + raw[end_of_block:], notes, frozenset(truncated)

@@ -145,7 +145,9 @@ def parse_message(raw: bytes, key: str, *, max_bytes: int = 26_214_400) -> Messa
             decoded += " …"
         headers.append((lname, decoded))
     if not headers:
-        raise ParseError("not an email: no header fields could be read")
+        first_line = raw.lstrip()[:40].split(b"\n")[0].decode("ascii", "replace")
+        printable = "".join(c if c.isprintable() else "?" for c in first_line)
+        raise ParseError(f"not an email: no header fields could be read (starts {printable!r})")
     defects.extend(type(d).__name__ for d in tree.defects)
 
     extracted = extract(tree)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from automation.decide.tables import Member, Settings, Tables
@@ -34,7 +34,7 @@ class Calendar:
                 begin = datetime.combine(day, self.start, self.zone)
                 end_day = day + timedelta(days=1) if self.end <= self.start else day
                 end = datetime.combine(end_day, self.end, self.zone)
-                begin_utc, end_utc = begin.astimezone(timezone.utc), end.astimezone(timezone.utc)
+                begin_utc, end_utc = begin.astimezone(UTC), end.astimezone(UTC)
                 if end_utc > since and end_utc > begin_utc:
                     yield begin_utc, end_utc
             day += timedelta(days=1)
@@ -86,7 +86,7 @@ def add_business_time(start: datetime, duration: timedelta, calendar: Calendar) 
     if start.tzinfo is None:
         raise ValueError("start must be timezone-aware")
     left = duration
-    cursor = start.astimezone(timezone.utc)
+    cursor = start.astimezone(UTC)
     for begin, end in calendar.shifts(cursor):
         cursor = max(cursor, begin)
         if cursor + left <= end:
@@ -97,4 +97,4 @@ def add_business_time(start: datetime, duration: timedelta, calendar: Calendar) 
 
 def add_clock_time(start: datetime, duration: timedelta) -> datetime:
     """Around the clock: real elapsed time."""
-    return (start.astimezone(timezone.utc) + duration)
+    return start.astimezone(UTC) + duration

@@ -59,7 +59,8 @@ def detect_language(text: str, fallback: str) -> LanguageGuess:
     best, best_score = ranked[0]
     runner = ranked[1][1]
     if best_score < 3 or best_score < runner * 1.3:
-        return LanguageGuess(fallback, f"language {fallback} (main language; text too short "
-                             "or mixed to tell)")
+        return LanguageGuess(
+            fallback, f"language {fallback} (main language; text too short or mixed to tell)"
+        )
     name = NAMES.get(best, best)
     return LanguageGuess(best, f"language {best} ({best_score} {name} function words)")

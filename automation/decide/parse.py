@@ -106,13 +106,17 @@ def parse_triggers(sheet: Sheet) -> list[Phrase]:
     for row in sheet.rows():
         category = row.get("Category").casefold()
         if category not in CATEGORIES:
-            row.problem("Category", f"category {row.get('Category')!r} is unknown "
-                        f"(use one of: {', '.join(CATEGORIES)})")
+            row.problem(
+                "Category",
+                f"category {row.get('Category')!r} is unknown "
+                f"(use one of: {', '.join(CATEGORIES)})",
+            )
             continue
         kind = (row.get("Kind") or s.KIND_PHRASE).casefold()
         if kind not in (s.KIND_PHRASE, s.KIND_PATTERN):
-            row.problem("Kind", f"kind {row.get('Kind')!r} should be {s.KIND_PHRASE} or "
-                        f"{s.KIND_PATTERN}")
+            row.problem(
+                "Kind", f"kind {row.get('Kind')!r} should be {s.KIND_PHRASE} or {s.KIND_PATTERN}"
+            )
             continue
         text = row.get("Phrase")
         if not text:
@@ -133,18 +137,22 @@ def parse_topics(sheet: Sheet) -> list[Topic]:
             continue
         when = row.get("Also when").casefold() or None
         if when and when not in SIGNALS:
-            row.problem("Also when", f"{row.get('Also when')!r} is not a signal "
-                        f"(use one of: {', '.join(SIGNALS)})")
+            row.problem(
+                "Also when",
+                f"{row.get('Also when')!r} is not a signal (use one of: {', '.join(SIGNALS)})",
+            )
             continue
         keywords = []
         for word in split_list(row.get("Keywords")):
             is_pattern = word.startswith("/") and word.endswith("/") and len(word) > 2
-            phrase = _phrase(row, "Keywords", role, word.strip("/") if is_pattern else word,
-                             is_pattern)
+            phrase = _phrase(
+                row, "Keywords", role, word.strip("/") if is_pattern else word, is_pattern
+            )
             if phrase:
                 keywords.append(phrase)
-        topics.append(Topic(row.get("Topic") or role, role, tuple(keywords),
-                            row.get("Expert") or None, when))
+        topics.append(
+            Topic(row.get("Topic") or role, role, tuple(keywords), row.get("Expert") or None, when)
+        )
     return topics
 
 
@@ -153,8 +161,11 @@ def parse_floors(sheet: Sheet) -> list[FloorRule]:
     for row in sheet.rows():
         subject = " ".join(row.get("When found").split()).casefold()
         if subject not in RULE_SUBJECTS:
-            row.problem("When found", f"{row.get('When found')!r} is not something sheetdesk "
-                        f"finds (use one of: {', '.join(RULE_SUBJECTS)})")
+            row.problem(
+                "When found",
+                f"{row.get('When found')!r} is not something sheetdesk "
+                f"finds (use one of: {', '.join(RULE_SUBJECTS)})",
+            )
             continue
         try:
             rules.append(FloorRule(subject, v.parse_priority(row.get("Priority at least"))))
@@ -173,8 +184,10 @@ def parse_commitments(sheet: Sheet) -> list[Commitment]:
             continue
         clock = (row.get("Clock") or s.CLOCK_BUSINESS).casefold()
         if clock not in (s.CLOCK_BUSINESS, s.CLOCK_ALWAYS):
-            row.problem("Clock", f"clock {row.get('Clock')!r} should be {s.CLOCK_BUSINESS!r} "
-                        f"or {s.CLOCK_ALWAYS!r}")
+            row.problem(
+                "Clock",
+                f"clock {row.get('Clock')!r} should be {s.CLOCK_BUSINESS!r} or {s.CLOCK_ALWAYS!r}",
+            )
         first = cell(row, "First response within", v.parse_duration, None)
         resolve = cell(row, "Resolve within", v.parse_duration, None)
         if first is None or resolve is None:
@@ -183,8 +196,11 @@ def parse_commitments(sheet: Sheet) -> list[Commitment]:
             if resolve is None and not row.get("Resolve within"):
                 row.problem("Resolve within", "a resolution time is needed")
             continue
-        items.append(Commitment(priority, first, resolve, clock == s.CLOCK_ALWAYS,
-                                tuple(_names(row.get("Tell")))))
+        items.append(
+            Commitment(
+                priority, first, resolve, clock == s.CLOCK_ALWAYS, tuple(_names(row.get("Tell")))
+            )
+        )
     return items
 
 
@@ -195,9 +211,15 @@ def parse_accounts(sheet: Sheet) -> list[Account]:
         if "@" in domain or "." not in domain or " " in domain:
             row.problem("Domain", f"{row.get('Domain')!r} is not a mail domain like example.com")
             continue
-        accounts.append(Account(domain, row.get("Company") or domain, row.get("Plan"),
-                                cell(row, "Contract value per year", v.parse_money, None),
-                                row.get("Account manager") or None))
+        accounts.append(
+            Account(
+                domain,
+                row.get("Company") or domain,
+                row.get("Plan"),
+                cell(row, "Contract value per year", v.parse_money, None),
+                row.get("Account manager") or None,
+            )
+        )
     return accounts
 
 
@@ -209,8 +231,9 @@ def parse_regions(sheet: Sheet) -> list[Region]:
         high = cell(row, "UTC offset to", v.parse_offset, None)
         if low is not None and high is not None and low > high:
             row.problem("UTC offset to", "the offset band ends before it starts")
-        regions.append(Region(row.get("Region"), codes, low, high,
-                              tuple(_names(row.get("Preference order")))))
+        regions.append(
+            Region(row.get("Region"), codes, low, high, tuple(_names(row.get("Preference order"))))
+        )
     return regions
 
 
@@ -219,8 +242,9 @@ def parse_routing(sheet: Sheet) -> tuple[str, ...]:
     for row in sheet.rows():
         step = " ".join(row.get("Step").split()).casefold()
         if step not in STRATEGIES:
-            row.problem("Step", f"step {row.get('Step')!r} is unknown "
-                        f"(use one of: {', '.join(STRATEGIES)})")
+            row.problem(
+                "Step", f"step {row.get('Step')!r} is unknown (use one of: {', '.join(STRATEGIES)})"
+            )
             continue
         if cell(row, "Use", v.parse_yes, True) if row.get("Use") else True:
             order.append(step)
@@ -254,8 +278,9 @@ def parse_tables(tabs: Mapping[str, Grid]) -> tuple[Tables, list[str]]:
         accounts=tuple(parse_accounts(sheets[s.ACCOUNTS])),
         absences=tuple(parse_coverage(sheets[s.COVERAGE], names)),
         regions=tuple(parse_regions(sheets[s.REGIONS])),
-        strategy_order=(parse_routing(sheets[s.ROUTING]) if s.ROUTING in tabs
-                        else DEFAULT_TABLES.strategy_order),
+        strategy_order=(
+            parse_routing(sheets[s.ROUTING]) if s.ROUTING in tabs else DEFAULT_TABLES.strategy_order
+        ),
         settings=settings,
         default_priority=Priority.LOW,
     )
@@ -282,8 +307,10 @@ def _cross_check(tables: Tables, sheets: dict[str, Sheet], names: set[str]) -> l
     for row in sheets[s.TEAM].rows():
         for role in split_list(row.get("Roles")):
             if role.casefold() not in known_roles:
-                problems.append(f"{row.where('Roles')}: role {role!r} is unknown (roles come from "
-                                f"the Topics tab: {', '.join(sorted(known_roles))})")
+                problems.append(
+                    f"{row.where('Roles')}: role {role!r} is unknown (roles come from "
+                    f"the Topics tab: {', '.join(sorted(known_roles))})"
+                )
     for row in sheets[s.SETTINGS].rows():
         label = row.get("Setting").casefold()
         if label == "after-hours emergency list":
@@ -292,6 +319,7 @@ def _cross_check(tables: Tables, sheets: dict[str, Sheet], names: set[str]) -> l
                     problems.append(f"{row.where('Value')}: {name!r} is not on the Team tab")
         if label == "default region" and row.get("Value") and tables.regions:
             if tables.region(row.get("Value")) is None:
-                problems.append(f"{row.where('Value')}: region {row.get('Value')!r} is not on "
-                                f"the Regions tab")
+                problems.append(
+                    f"{row.where('Value')}: region {row.get('Value')!r} is not on the Regions tab"
+                )
     return problems

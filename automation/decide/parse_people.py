@@ -76,7 +76,9 @@ def parse_team(sheet: Sheet, settings: Settings) -> list[Member]:
     names = {m.name.casefold() for m in members}
     for row, member in zip(_named_rows(sheet), members, strict=False):
         if member.backup and member.backup.casefold() not in names:
-            row.problem("Backup", f"backup {member.backup!r} of {member.name} is not on the Team tab")
+            row.problem(
+                "Backup", f"backup {member.backup!r} of {member.name} is not on the Team tab"
+            )
         elif member.backup and member.backup.casefold() == member.name.casefold():
             row.problem("Backup", f"{member.name} cannot be their own backup")
     return members
@@ -116,4 +118,3 @@ def parse_coverage(sheet: Sheet, names: set[str]) -> list[Absence]:
             continue
         absences.append(Absence(who, first, last, row.get("Note")))
     return absences
-

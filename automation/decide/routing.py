@@ -75,7 +75,9 @@ def _pool(tables: Tables, req: Request, why: list[str]) -> list[Member]:
     if not pool:
         fallback = tables.settings.default_role
         pool = [m for m in active if fallback in m.roles] or active
-        why.append(f"nobody holds role {req.role}; using {'role ' + fallback if pool else 'anyone'}")
+        why.append(
+            f"nobody holds role {req.role}; using {'role ' + fallback if pool else 'anyone'}"
+        )
     region = tables.region(req.region) if req.region else None
     if region and region.order:
         rank = {name.casefold(): i for i, name in enumerate(region.order)}
@@ -176,7 +178,7 @@ def _available(st: _State) -> None:
     if reason is None:
         return
     st.why.append(f"skipped {person.name} ({reason})")
-    candidates = [st.tables.member(person.backup)] + st.pool
+    candidates = [st.tables.member(person.backup), *st.pool]
     needed = 2 if st.req.priority is Priority.CRITICAL else 1
     ordered = sorted((m for m in candidates if m is not None and m is not person),
                      key=lambda m: m.tier < needed)  # fmt: skip

@@ -31,7 +31,13 @@ ACCOUNTS_COLUMNS = ("Domain", "Company", "Plan", "Contract value per year", "Acc
 ACCOUNTS_REQUIRED = ("Domain",)
 COVERAGE_COLUMNS = ("Person", "From", "To", "Note")
 COVERAGE_REQUIRED = ("Person", "From")
-REGIONS_COLUMNS = ("Region", "Country codes", "UTC offset from", "UTC offset to", "Preference order")
+REGIONS_COLUMNS = (
+    "Region",
+    "Country codes",
+    "UTC offset from",
+    "UTC offset to",
+    "Preference order",
+)
 REGIONS_REQUIRED = ("Region",)
 ROUTING_COLUMNS = ("Step", "Use", "What it does")
 ROUTING_REQUIRED = ("Step",)

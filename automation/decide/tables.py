@@ -110,7 +110,7 @@ class Topic:
 
 @dataclass(frozen=True)
 class FloorRule:
-    """"When <subject> is found, priority is at least <floor>"."""
+    """ "When <subject> is found, priority is at least <floor>"."""
 
     subject: str
     floor: Priority

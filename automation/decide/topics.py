@@ -26,8 +26,9 @@ def choose_topic(findings: Findings, topic_text: str, tables: Tables, language: 
     """The topic for a message; ``topic_text`` is the normalised subject + own text."""
     for topic in tables.topics:
         if topic.when_signal and topic.when_signal in findings.signals:
-            return TopicChoice(topic, topic.role,
-                               f"role {topic.role}: topic {topic.name} ({topic.when_signal})")
+            return TopicChoice(
+                topic, topic.role, f"role {topic.role}: topic {topic.name} ({topic.when_signal})"
+            )
     best: Topic | None = None
     best_words: list[str] = []
     for topic in tables.topics:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from automation import columns as col
 from automation.decide.matching import Hit, clean_subject, find_hits, is_reply_subject, normalise
@@ -101,7 +101,7 @@ def parse_cell_time(text: str) -> datetime | None:
         value = datetime.fromisoformat(text.replace(" UTC", "").replace("Z", "+00:00"))
     except ValueError:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def breached(case: CaseRow, now: datetime) -> str | None:

@@ -44,7 +44,7 @@ def parse_time(text: str) -> time:
 
 
 def parse_days(text: str) -> frozenset[int]:
-    """"Mon-Fri", "Mon, Wed, Fri", "weekdays", "every day"."""
+    """ "Mon-Fri", "Mon, Wed, Fri", "weekdays", "every day"."""
     low = text.strip().casefold()
     if low in ("weekdays", "mon-fri"):
         return frozenset(range(5))
@@ -80,7 +80,7 @@ _UNITS = {"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
 
 
 def parse_duration(text: str) -> timedelta:
-    """"4h", "30m", "1h 30m", "2 days", "90 minutes"; a bare number is hours."""
+    """ "4h", "30m", "1h 30m", "2 days", "90 minutes"; a bare number is hours."""
     low = text.strip().casefold()
     if re.fullmatch(r"\d+(\.\d+)?", low):
         return timedelta(hours=float(low))
@@ -98,7 +98,7 @@ def parse_duration(text: str) -> timedelta:
 
 
 def parse_offset(text: str) -> timedelta:
-    """"-03:00", "+5", "UTC+05:30"."""
+    """ "-03:00", "+5", "UTC+05:30"."""
     low = text.strip().upper().removeprefix("UTC").removeprefix("GMT").strip()
     match = re.fullmatch(r"([+-−])?(\d{1,2})(?::?(\d{2}))?", low)
     if not match or int(match[2]) > 14 or int(match[3] or 0) >= 60:

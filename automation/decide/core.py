@@ -1,0 +1,217 @@
+"""The decision core: one message (plus its case, if any) -> a ``Decision``.
+
+Pure: no I/O, no clock reads (``now`` is passed in), same inputs give the same
+decision.  The why names the phrases and signals that fired, the decision-tree
+branch, and who was chosen or skipped and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from automation import columns as col
+from automation.decide.hours import (
+    add_business_time,
+    add_clock_time,
+    business_calendar,
+    member_calendar,
+)
+from automation.decide.language import detect_language
+from automation.decide.load import TeamLoad, effective_assignee
+from automation.decide.matching import normalise
+from automation.decide.origin import find_origin
+from automation.decide.priority import decide_priority
+from automation.decide.region import detect_region
+from automation.decide.routing import Request, route
+from automation.decide.tables import Member, Tables
+from automation.decide.topics import choose_topic
+from automation.decide.triggers import analysed_text, find_triggers
+from automation.model import CaseRow, Decision, Message, Priority
+
+
+def _latest(case_history: Sequence[CaseRow] | CaseRow | None) -> CaseRow | None:
+    if case_history is None or isinstance(case_history, CaseRow):
+        return case_history
+    return case_history[-1] if case_history else None
+
+
+def due_times(
+    priority: Priority, assignee: Member | None, tables: Tables, start: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """First-response and resolution due for ``priority``, on the assignee's
+    working hours (the business's when nobody is assigned) or around the clock."""
+    promise = tables.commitment(priority)
+    if promise is None:
+        return None, None
+    if promise.around_the_clock:
+        return (add_clock_time(start, promise.first_response),
+                add_clock_time(start, promise.resolution))  # fmt: skip
+    calendar = (member_calendar(assignee, tables) if assignee
+                else business_calendar(tables.settings, tables))  # fmt: skip
+    return (add_business_time(start, promise.first_response, calendar),
+            add_business_time(start, promise.resolution, calendar))  # fmt: skip
+
+
+def decide(
+    message: Message,
+    case_history: Sequence[CaseRow] | CaseRow | None,
+    tables: Tables,
+    team_load: TeamLoad,
+    now: datetime,
+) -> Decision:
+    """Decide triggers, priority, role and routing for ``message``.
+
+    ``case_history`` is the message's case row (or rows; the last is current) when
+    the message continues a case; then the reply rules apply (``decide_reply``).
+    ``team_load`` comes from ``team_load_from_cases``; pass the result of
+    ``TeamLoad.with_assignment`` to the next call within one cycle."""
+    case = _latest(case_history)
+    if case is not None:
+        return decide_reply(message, case, tables, team_load, now)
+    return _decide(message, None, tables, team_load, now)
+
+
+def _decide(
+    message: Message,
+    case: CaseRow | None,
+    tables: Tables,
+    team_load: TeamLoad,
+    now: datetime,
+    keep: Member | None = None,
+) -> Decision:
+    origin = find_origin(message, tables, now)
+    sent = origin.sent or now
+    _, topic_text = analysed_text(message)
+    lang = detect_language(message.new_text or message.body_text, tables.settings.main_language)
+    findings = find_triggers(message, case, tables, lang.code, origin.domain, now)
+    prio = decide_priority(findings, tables, case)
+    topic = choose_topic(findings, normalise(topic_text), tables, lang.code)
+    region = detect_region(origin.domain, message.date, tables)
+    why: list[str] = []
+    if origin.forwarded_by:
+        why.append(f"forwarded by {origin.forwarded_by} for {origin.email}")
+    why.append("triggers: " + ("; ".join(findings.evidence) if findings.evidence else "none"))
+    if findings.ignored:
+        why.append("ignored " + ", ".join(findings.ignored))
+    why += [prio.why, topic.why, lang.why, region.why]
+    chosen: Member | None
+    notify: tuple[str, ...]
+    if keep is not None:
+        chosen, queued, notify = keep, False, ()
+        why.append(f"{keep.name}: keeps the case (reply, same role)")
+    else:
+        request = Request(
+            role=topic.role,
+            priority=prio.priority,
+            topic=topic.topic,
+            account=findings.account,
+            language=lang.code,
+            region=region.name,
+            needs_authority=findings.has("needs more authority"),
+        )
+        result = route(request, tables, team_load, now)
+        chosen, queued, notify = result.assignee, result.queued, result.notify
+        why += result.why
+        if chosen is None and not queued:
+            why.append("Unassigned: nobody is on the Team tab yet")
+    first, resolution = due_times(prio.priority, chosen, tables, sent)
+    backup = tables.member(chosen.backup) if chosen else None
+    return Decision(
+        triggers=findings.triggers,
+        priority=prio.priority,
+        role=topic.role,
+        assignee=chosen.name if chosen else None,
+        backup=backup.name if backup else None,
+        first_response_due=first,
+        resolution_due=resolution,
+        why=". ".join(why) + ".",
+        queued=queued,
+        tier=chosen.tier if chosen else None,
+        language=lang.code,
+        region=region.name,
+        notify=notify,
+    )
+
+
+def decide_reply(
+    message: Message, case: CaseRow, tables: Tables, team_load: TeamLoad, now: datetime
+) -> Decision:
+    """A reply on an existing case: re-judged, but the case keeps its assignee
+    (the team's Assignee cell, else Routed to) unless the role changes, in which
+    case it is routed afresh.  A kept assignee who is now away stays, and the
+    why says so, because a person chose them; their backup is notified."""
+    fresh = _decide(message, case, tables, team_load, now)
+    old_role = case.get("Role").strip().casefold()
+    current = tables.member(effective_assignee(case))
+    if current is None or (old_role and fresh.role != old_role):
+        note = f"role changed from {old_role} to {fresh.role}: routed afresh" if current else ""
+        if note:
+            return _with_why(fresh, note)
+        return fresh
+    kept = _decide(message, case, tables, team_load, now, keep=current)
+    if tables.absences and _away(current, tables, now):
+        return _with_why(
+            kept,
+            f"{current.name} is away; tell their backup",
+            notify=(current.backup,) if current.backup else (),
+        )
+    return kept
+
+
+def _away(member: Member, tables: Tables, now: datetime) -> bool:
+    from automation.decide.hours import is_away
+
+    return is_away(member, tables, now)
+
+
+def _with_why(decision: Decision, note: str, notify: tuple[str, ...] = ()) -> Decision:
+    from dataclasses import replace
+
+    return replace(decision, why=f"{decision.why} {note}.",
+                   notify=tuple(dict.fromkeys(decision.notify + notify)))  # fmt: skip
+
+
+def assign_queued(case: CaseRow, tables: Tables, team_load: TeamLoad, now: datetime) -> Decision:
+    """Re-run assignment for a queued case (no assignee yet), from its row alone."""
+    priority = Priority.HIGH
+    for column in (col.PRIORITY, "Priority (auto)"):
+        try:
+            priority = Priority.parse(case.get(column))
+            break
+        except ValueError:
+            continue
+    role = case.get("Role").strip().casefold() or tables.settings.default_role
+    domain = case.get("Customer email").rpartition("@")[2].lower()
+    account = tables.account_for(domain) if domain else None
+    request = Request(
+        role=role,
+        priority=priority,
+        account=account,
+        language=case.get("Language") or None,
+        region=case.get("Region") or None,
+    )
+    result = route(request, tables, team_load, now)
+    chosen = result.assignee
+    opened = _opened(case) or now
+    first, resolution = due_times(priority, chosen, tables, opened)
+    backup = tables.member(chosen.backup) if chosen else None
+    triggers = tuple(t.strip() for t in case.get("Triggers").split(",") if t.strip())
+    return Decision(
+        triggers=triggers, priority=priority, role=role,
+        assignee=chosen.name if chosen else None, backup=backup.name if backup else None,
+        first_response_due=first, resolution_due=resolution,
+        why="queued case re-routed. " + ". ".join(result.why) + ".",
+        queued=result.queued, tier=chosen.tier if chosen else None,
+        language=case.get("Language") or None, region=case.get("Region") or None,
+        notify=result.notify,
+    )  # fmt: skip
+
+
+def _opened(case: CaseRow) -> datetime | None:
+    from automation.decide.triggers import parse_cell_time
+
+    return parse_cell_time(case.get("Opened"))
+
+
+__all__ = ["assign_queued", "decide", "decide_reply", "due_times"]
