@@ -7,6 +7,7 @@ exit status is non-zero when any check fails, so cron or a monitor can alert.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from automation import wiring
 from automation.config import Config
@@ -67,7 +68,5 @@ def run_checks(cfg: Config) -> tuple[list[str], bool]:
     return lines, ok
 
 
-def _now() -> object:
-    from datetime import UTC, datetime
-
+def _now() -> datetime:
     return datetime.now(UTC)

@@ -15,19 +15,22 @@ names the signal:
    forwarding a customer's mail (a forward marker, a ``Fwd:`` subject or an
    attached message, with an outside address in it) stays a case.
 4. **auto-reply**: Auto-Submitted other than "no"; X-Autoreply / X-Autorespond;
-   Precedence: auto_reply; a read receipt; an out-of-office subject in one of
-   several languages; Precedence bulk/junk without any list header.
+   Precedence: auto_reply; a read receipt (disposition-notification report);
+   an out-of-office subject in one of several languages.
    X-Auto-Response-Suppress alone is *not* a signal (Outlook sets it on
-   ordinary mail); it only backs an out-of-office wording in the body.
+   ordinary mail); it only backs out-of-office wording in the new text.
 5. **bulk**: newsletters and marketing.  A list header alone is not enough,
    because mail from a customer's own mailing group (Google Groups, Mailman:
-   List-Id, List-Unsubscribe, ``Precedence: list``) is still a case.  Bulk
-   needs list/unsubscribe headers *and* a sign of a mass sender:
-   ``Precedence: bulk``/``junk``, RFC 8058 one-click unsubscribe, a bulk-mail
-   service's campaign headers, or a no-reply/newsletter sender address.  A
-   spam filter's verdict header and lookalike-domain phishing (a sender domain
-   imitating ours that fails SPF/DMARC) are reported as bulk with a "spam:"
-   reason, since the verdict kinds have no spam of their own.
+   List-Id, List-Unsubscribe, ``Precedence: list``) is still a case, and
+   discussion lists send ``Precedence: bulk`` too.  Bulk needs a list header
+   *and* either a strong sign of a mass sender (RFC 8058 one-click
+   unsubscribe, a bulk-mail service's campaign headers) or at least two more
+   marketing signs than human ones (marketing: Precedence bulk/junk, a
+   no-reply/newsletter sender, a web unsubscribe link, preference-centre
+   wording; human: the message replies in a thread, the list takes posts).
+   A spam filter's verdict header and lookalike-domain phishing (a sender
+   domain imitating ours that fails SPF/DMARC) are reported as bulk with a
+   "spam:" reason, since the verdict kinds have no spam of their own.
 6. Otherwise **case**.
 """
 
@@ -42,6 +45,17 @@ from automation.model import Message, Verdict, VerdictKind
 def _in_domains(domain: str, domains: frozenset[str]) -> bool:
     domain = domain.lower().rstrip(".")
     return any(domain == d or domain.endswith("." + d) for d in domains)
+
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
+
+
+def _brand(domain: str) -> str:
+    """The registrable label of a domain: brambleandburr in shop.brambleandburr.co.uk."""
+    labels = domain.split(".")
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return labels[-3]
+    return labels[-2] if len(labels) >= 2 else labels[0]
 
 
 def _content_type(msg: Message) -> tuple[str, str]:
@@ -82,13 +96,20 @@ def _bounce(msg: Message) -> str | None:
     name = msg.sender.name.lower() if msg.sender else ""
     if local in sig.DAEMON_LOCALPARTS or "mailer-daemon" in name:
         return f"bounce: sent by {msg.sender.email if msg.sender else local}"
+    if ctype == "message/delivery-status":
+        return "bounce: a bare message/delivery-status report"
     subject_bounce = sig.BOUNCE_SUBJECT.search(msg.subject)
-    if msg.return_path == "" and subject_bounce:
-        return f"bounce: null Return-Path with subject {subject_bounce.group(0)!r}"
-    if subject_bounce and ("mail delivery" in name or "delivery" in local):
-        return f"bounce: subject {subject_bounce.group(0)!r} from {msg.sender}"
-    if msg.return_path == "" and sig.BOUNCE_BODY.search(msg.body_text[:4000]):
-        return "bounce: null Return-Path with delivery-failure wording"
+    body_bounce = sig.BOUNCE_BODY.search(msg.body_text[:4000])
+    if subject_bounce:
+        phrase = subject_bounce.group(0)
+        if msg.return_path == "":
+            return f"bounce: null Return-Path with subject {phrase!r}"
+        if msg.sender is None or "delivery" in name or "delivery" in local:
+            return f"bounce: subject {phrase!r} from {msg.sender or 'no sender'}"
+        if body_bounce:
+            return f"bounce: subject {phrase!r} and wording {body_bounce.group(0)!r}"
+    if msg.return_path == "" and body_bounce:
+        return f"bounce: null Return-Path with wording {body_bounce.group(0)!r}"
     return None
 
 
@@ -124,13 +145,7 @@ def _auto_reply(msg: Message) -> str | None:
         return f"auto-reply: out-of-office subject {subject.group('phrase')!r}"
     if msg.header("x-auto-response-suppress") and sig.OOO_BODY.search(msg.new_text[:2000]):
         return "auto-reply: out-of-office wording with X-Auto-Response-Suppress"
-    if precedence in ("bulk", "junk") and not _has_list_headers(msg):
-        return f"auto-reply: Precedence: {precedence} without list headers"
     return None
-
-
-def _has_list_headers(msg: Message) -> bool:
-    return any(msg.header(h) is not None for h in ("list-id", "list-unsubscribe", "list-post"))
 
 
 def _spam(msg: Message, own_domains: frozenset[str]) -> str | None:
@@ -142,30 +157,48 @@ def _spam(msg: Message, own_domains: frozenset[str]) -> str | None:
         return None
     auth = " ".join(msg.header_all("authentication-results")).lower()
     failed = re.search(r"\b(dmarc|spf)=fail\b", auth)
-    if failed and any(
-        d.split(".")[0] in msg.sender.domain for d in own_domains if len(d.split(".")[0]) >= 5
-    ):
+    brands = {_brand(d) for d in own_domains}
+    if failed and any(len(b) >= 5 and b in msg.sender.domain for b in brands):
         return f"spam: {msg.sender.domain} imitates our domain and fails {failed.group(1)}"
     return None
 
 
 def _bulk(msg: Message) -> str | None:
-    unsubscribe = msg.header("list-unsubscribe") is not None
-    list_id = msg.header("list-id") is not None
-    if not (unsubscribe or list_id):
+    """Broadcast mail; see rule 5 in the module docstring.
+
+    Without a strong signal, list mail is weighed: marketing signs against
+    signs of people talking (a reply in a thread, a list members post to).
+    Discussion lists (vger, Mailman) also send ``Precedence: bulk``, so that
+    alone never decides.
+    """
+    unsubscribe = msg.header("list-unsubscribe")
+    if unsubscribe is None and msg.header("list-id") is None:
         return None
-    which = "List-Unsubscribe" if unsubscribe else "List-Id"
-    precedence = (msg.header("precedence") or "").strip().lower()
-    if precedence in ("bulk", "junk"):
-        return f"bulk: {which} with Precedence: {precedence}"
+    which = "List-Unsubscribe" if unsubscribe is not None else "List-Id"
     if msg.header("list-unsubscribe-post") is not None:
         return "bulk: one-click List-Unsubscribe-Post (a mass sender)"
     for name, _value in msg.headers:
         if name in sig.ESP_HEADERS or name.startswith(sig.ESP_HEADER_PREFIXES):
             return f"bulk: {which} with bulk-mail service header {name}"
+    marketing: list[str] = []
+    precedence = (msg.header("precedence") or "").strip().lower()
+    if precedence in ("bulk", "junk"):
+        marketing.append(f"Precedence: {precedence}")
     local = msg.sender.email.partition("@")[0] if msg.sender else ""
     if sig.BULK_LOCALPART.match(local):
-        return f"bulk: {which} from a no-reply/newsletter address {msg.sender}"
+        marketing.append(f"sender {local}@")
+    if unsubscribe is not None and "http" in unsubscribe.lower():
+        marketing.append("web unsubscribe link")
+    if sig.MARKETING_BODY.search(msg.body_text[-6000:]):
+        marketing.append("preference-centre wording")
+    human = 0
+    if msg.in_reply_to or msg.references:
+        human += 1
+    post = (msg.header("list-post") or "").strip().lower()
+    if (post and post != "no") or msg.header("x-google-group-id") is not None:
+        human += 1  # a list its members post to: a customer's group
+    if len(marketing) - human >= 2:
+        return f"bulk: {which} with " + ", ".join(marketing)
     return None
 
 

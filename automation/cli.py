@@ -17,7 +17,7 @@ from pathlib import Path
 
 from automation import __version__
 from automation import config as config_mod
-from automation.errors import SheetdeskError
+from automation.errors import ConfigError, SheetdeskError
 from automation.secrets import scrub
 
 log = logging.getLogger("sheetdesk")
@@ -45,7 +45,7 @@ def _config_path(arg: str | None) -> Path:
     found = arg or os.environ.get("SHEETDESK_CONFIG") or "sheetdesk.toml"
     path = Path(found)
     if not path.exists():
-        raise config_mod.ConfigError(
+        raise ConfigError(
             f"no configuration at {path} (pass --config, set SHEETDESK_CONFIG, or try "
             "`sheetdesk demo`, which needs none)"
         )

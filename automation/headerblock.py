@@ -35,6 +35,7 @@ _LIMITS = {
 }
 
 _FIELD_START = re.compile(rb"[!-9;-~]+[ \t]*:")
+_BLANK_LINE = re.compile(rb"(\r\n|\n)(\r\n|\n)")
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)?")
 
 
@@ -87,8 +88,8 @@ def cap_header_block(raw: bytes) -> tuple[bytes, list[str], frozenset[str]]:
         pos = match.end()
         if pos > MAX_BLOCK_BYTES:
             # Stop scanning; whatever header lines remain are dropped below.
-            found = [i for i in (raw.find(b"\n\n", pos), raw.find(b"\r\n\r\n", pos)) if i >= 0]
-            end_of_block = min(found) if found else len(raw)
+            blank = _BLANK_LINE.search(raw, max(pos - 2, 0))
+            end_of_block = blank.start() + len(blank.group(1)) if blank else len(raw)
             overflow = True
             break
     truncated: set[str] = set()

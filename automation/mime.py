@@ -184,5 +184,5 @@ def extract(root: MimePart) -> Extracted:
     if len(body) > MAX_TEXT_CHARS:
         result.defects.append(f"body text over {MAX_TEXT_CHARS} characters, truncated")
         body = body[:MAX_TEXT_CHARS]
-    result.body_text = body.replace("\r\n", "\n").replace("\r", "\n")
+    result.body_text = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     return result

@@ -49,13 +49,20 @@ def _next_content(lines: list[str], start: int) -> int | None:
 
 
 def _attribution_span(lines: list[str], i: int) -> int:
-    """Lines (1-3) an attribution starting at ``i`` spans, or 0 if none."""
+    """Lines (1-3) an attribution starting at ``i`` spans, or 0 if none.
+
+    A wrapped attribution never crosses a blank line, and a span only counts
+    when the match does not also start on a later line (the first line was
+    then the sender's own sentence, not the start of the attribution).
+    """
     joined = ""
     for span in range(1, 4):
-        if i + span > len(lines):
+        if i + span > len(lines) or not lines[i + span - 1].strip():
             break
         joined = (joined + " " + _clean(lines[i + span - 1])).strip()
         if any(p.match(joined) for p in rm.ATTRIBUTION):
+            if span > 1 and _attribution_span(lines[: i + span], i + 1):
+                return 0
             return span
     return 0
 

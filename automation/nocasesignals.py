@@ -33,20 +33,30 @@ BOUNCE_BODY = re.compile(
     _I,
 )
 
-_PREFIX = r"^\s*(?:(?:re|aw|antw|sv|vs|r|rif|res|fw|fwd|wg|tr|rv)\s*:\s*|\[[^\]]{0,40}\]\s*)*"
+_PREFIX = r"^\s*(?:(?:re|aw|antw|sv|vs|r|rif|res)\s*:\s*|\[[^\]]{0,40}\]\s*)*"
+# Phrases that only automatic subjects start with.
+_OOO_STRONG = (
+    r"out of (the )?office(?!\s+hours)|automatic reply|auto[- ]?reply|auto[- ]?response"
+    r"|autorespon\w*"
+    r"|away from (the |my )?(office|desk|e-?mail)|abwesenheitsnotiz|automatische antwort"
+    r"|nicht im b[üu]ro|absence du bureau|r[ée]ponse automatique|absent(e)? du bureau"
+    r"|fuera de la oficina|respuesta autom[áa]tica|automatisch antwoord|niet aanwezig"
+    r"|fuori sede|fuori ufficio|risposta automatica|resposta autom[áa]tica"
+    r"|fora do escrit[óo]rio|自動応答|自動返信"
+)
+# Words a customer could also open a subject with: they count only when a
+# separator, "until" or the end of the subject follows ("Afwezig: Re: ...").
+_OOO_WEAK = (
+    r"ooo|away|on vacation|on holiday|on (annual )?leave|abwesend|absent(e)?|ausente"
+    r"|afwezig|assente|不在"
+)
+_AFTER_WEAK = r"(?=\s*([:\-–(|]|$)|\s+(until|till|bis|jusqu|hasta|fino|tot|até)\b)"
 OOO_SUBJECT = re.compile(
-    _PREFIX
-    + r"(?P<phrase>out of (the )?office|ooo\b|automatic reply|auto[- ]?reply|auto[- ]?response"
-    r"|autorespon\w*|away from (the |my )?(office|desk|email)|away until|on (annual )?leave"
-    r"|on vacation|on holiday|abwesenheitsnotiz|automatische antwort|nicht im b[üu]ro"
-    r"|abwesend|absence du bureau|r[ée]ponse automatique|absent(e)? du bureau"
-    r"|fuera de la oficina|respuesta autom[áa]tica|ausente|afwezig|automatisch antwoord"
-    r"|niet aanwezig|fuori sede|fuori ufficio|risposta automatica|resposta autom[áa]tica"
-    r"|fora do escrit[óo]rio|不在|自動応答|自動返信)",
-    _I,
+    _PREFIX + rf"(?P<phrase>({_OOO_STRONG})|({_OOO_WEAK}){_AFTER_WEAK})", _I
 )
 OOO_BODY = re.compile(
-    r"out of (the )?office|on (annual )?leave|on vacation|on holiday|limited access to (my )?e-?mail"
+    r"out of (the )?office|on (annual )?leave|on vacation|on holiday"
+    r"|limited access to (my )?e-?mail"
     r"|i am away|i'm away|i will be back|i'll be back|i am off until|i'm off until"
     r"|nicht im b[üu]ro|abwesend|absent du bureau|en vacances|fuera de la oficina|de vacaciones"
     r"|fuori sede|in ferie|afwezig|op vakantie|ausente|de f[ée]rias|不在",
@@ -79,5 +89,16 @@ ESP_HEADER_PREFIXES = ("x-mc-", "x-mailchimp-", "x-sg-", "x-campaign", "x-sendin
 BULK_LOCALPART = re.compile(
     r"^(no-?reply|do-?not-?reply|donotreply|news(letter)?s?|marketing|promo(tions)?|offers"
     r"|deals|mailer|campaigns?|updates|bulletin|announce(ments)?|info-?mail)([._+-].*)?$",
+    _I,
+)
+
+# Footer wording of marketing mail (not of discussion-list footers, which say
+# "unsubscribe" too and so are not matched here).
+MARKETING_BODY = re.compile(
+    r"view (this (e-?mail|message) )?(in|on) (your |a )?(web )?browser|manage (your )?"
+    r"(e-?mail |subscription |communication )?preferences|update your (e-?mail )?preferences"
+    r"|e-?mail preferences|you are receiving this (e-?mail|newsletter)|newsletter abbestellen"
+    r"|se d[ée]sinscrire|se d[ée]sabonner|darse de baja|cancelar (la )?suscripci[óo]n"
+    r"|annulla (l'|la )?iscrizione|uitschrijven|afmelden|cancelar (a )?inscri[çc][ãa]o",
     _I,
 )

@@ -62,7 +62,7 @@ def _decode(name: str, raw: str) -> str:
         return _SPACES.sub(" ", raw).strip()
     try:
         value = str(policy.default.header_factory(name, raw))
-    except Exception:  # noqa: BLE001 - the header classes have known crash bugs
+    except Exception:  # the header classes have known crash bugs
         value = decode_words(raw)
     return _SPACES.sub(" ", value).strip()
 
@@ -77,7 +77,7 @@ def _addresses(raw: str) -> tuple[Address, ...]:
             email = (addr.addr_spec or "").strip().lower()
             if email and email != "<>":
                 found.append(Address(_SPACES.sub(" ", addr.display_name or "").strip(), email))
-    except Exception:  # noqa: BLE001 - fall through to the lenient parser
+    except Exception:  # fall through to the lenient parser
         found = []
     if not found:
         for name, email in getaddresses([raw]):
@@ -115,7 +115,7 @@ def _read_tree(raw: bytes, defects: list[str]) -> MimePart:
         return parser.parsebytes(raw)
     except RecursionError:
         defects.append("MIME structure too deeply nested for the parser; body not read")
-    except Exception as exc:  # noqa: BLE001 - the feed parser is defensive; be more so
+    except Exception as exc:  # the feed parser is defensive; be more so
         defects.append(f"MIME structure unreadable ({type(exc).__name__}); body not read")
     return parser.parsebytes(raw, headersonly=True)
 
@@ -136,7 +136,7 @@ def parse_message(raw: bytes, key: str, *, max_bytes: int = 26_214_400) -> Messa
     tree = _read_tree(capped, defects)
     headers: list[tuple[str, str]] = []
     raw_first: dict[str, str] = {}
-    for name, value in tree.items():
+    for name, value in tree.raw_items():
         lname = name.strip().lower()
         raw_value = str(value)
         raw_first.setdefault(lname, raw_value)

@@ -51,7 +51,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(port: int, deadline_s: float = 10.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for_port(
+    port: int, deadline_s: float = 10.0, proc: subprocess.Popen[bytes] | None = None
+) -> None:
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
         if proc is not None and proc.poll() not in (None, 0):
@@ -95,7 +97,11 @@ class TestPKI:
         """
         directory.mkdir(parents=True, exist_ok=True)
         ca_key, ca = directory / "ca.key", directory / "ca.pem"
-        key, csr, cert = directory / "server.key", directory / "server.csr", directory / "server.pem"
+        key, csr, cert = (
+            directory / "server.key",
+            directory / "server.csr",
+            directory / "server.pem",
+        )
         ext = directory / "server.ext"
         ext.write_text(
             "basicConstraints = critical, CA:FALSE\n"
@@ -106,13 +112,45 @@ class TestPKI:
             "authorityKeyIdentifier = keyid\n"
         )
         ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        _openssl(["req", "-x509", *ec, "-keyout", ca_key, "-out", ca, "-days", "2",
-                  "-subj", "/CN=sheetdesk test CA",
-                  "-addext", "basicConstraints=critical,CA:TRUE",
-                  "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        _openssl(
+            [
+                "req",
+                "-x509",
+                *ec,
+                "-keyout",
+                ca_key,
+                "-out",
+                ca,
+                "-days",
+                "2",
+                "-subj",
+                "/CN=sheetdesk test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ]
+        )
         _openssl(["req", "-new", *ec, "-keyout", key, "-out", csr, "-subj", "/CN=localhost"])
-        _openssl(["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
-                  "-days", "2", "-out", cert, "-extfile", ext])
+        _openssl(
+            [
+                "x509",
+                "-req",
+                "-in",
+                csr,
+                "-CA",
+                ca,
+                "-CAkey",
+                ca_key,
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-out",
+                cert,
+                "-extfile",
+                ext,
+            ]
+        )
         key.chmod(0o644)  # Dovecot's config process reads it; it is a throwaway test key
         return cls(ca_file=ca, cert_file=cert, key_file=key)
 
@@ -125,8 +163,13 @@ class TestPKI:
 def _openssl(args: list[Any]) -> None:
     if shutil.which("openssl") is None:
         raise RuntimeError("the openssl CLI is needed to make test certificates")
-    subprocess.run(["openssl", *map(str, args)], check=True, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        ["openssl", *map(str, args)],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 # ----------------------------------------------------------------- Dovecot ---
@@ -134,7 +177,9 @@ def _openssl(args: list[Any]) -> None:
 
 def ensure_dovecot() -> str:
     """Path of the ``dovecot`` binary, installing Debian's package when root."""
-    found = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
+    found = shutil.which("dovecot") or (
+        "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
+    )
     if found:
         return found
     if os.geteuid() != 0:
@@ -145,8 +190,13 @@ def ensure_dovecot() -> str:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     install = ["apt-get", "install", "-y", "--no-install-recommends", "dovecot-imapd"]
     if subprocess.run(install, env=env, stdin=subprocess.DEVNULL, capture_output=True).returncode:
-        subprocess.run(["apt-get", "update"], env=env, stdin=subprocess.DEVNULL,
-                       capture_output=True, check=True)
+        subprocess.run(
+            ["apt-get", "update"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=True,
+        )
         subprocess.run(install, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=True)
     found = shutil.which("dovecot") or "/usr/sbin/dovecot"
     if not Path(found).exists():
@@ -155,8 +205,9 @@ def ensure_dovecot() -> str:
 
 
 def dovecot_version(binary: str) -> tuple[int, int]:
-    out = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True,
-                         stdin=subprocess.DEVNULL).stdout
+    out = subprocess.run(
+        [binary, "--version"], capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
+    ).stdout
     match = re.match(r"\s*(\d+)\.(\d+)", out)
     if not match:
         raise RuntimeError(f"cannot parse dovecot --version output {out!r}")
@@ -188,7 +239,12 @@ def _special_mailboxes() -> str:
     # Both versions take this syntax; the folder names match what clients expect.
     lines = []
     for name in ("Sent", "Drafts", "Trash", "Junk"):
-        lines += [f"  mailbox {name} {{", f"    special_use = \\{name}", "    auto = subscribe", "  }"]
+        lines += [
+            f"  mailbox {name} {{",
+            f"    special_use = \\{name}",
+            "    auto = subscribe",
+            "  }",
+        ]
     return "\n".join(lines)
 
 
@@ -196,15 +252,19 @@ def _common_tail(lay: _Layout, rootless: bool) -> str:
     # The anvil penalty made every login after a bad one take ~4 s; mode 0 turns it off.
     text = (
         "service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n"
-        + ("  chroot =\n" if rootless else "") + "}\n"
+        + ("  chroot =\n" if rootless else "")
+        + "}\n"
         "service imap-login {\n"
         f"  inet_listener imap {{\n    port = {lay.port}\n  }}\n"
         f"  inet_listener imaps {{\n    port = {lay.tls_port}\n    ssl = yes\n  }}\n"
-        + ("  chroot =\n" if rootless else "") + "}\n"
+        + ("  chroot =\n" if rootless else "")
+        + "}\n"
     )
     if rootless:
-        text += (f"default_internal_user = {lay.user}\ndefault_login_user = {lay.user}\n"
-                 f"default_internal_group = {lay.group}\n")
+        text += (
+            f"default_internal_user = {lay.user}\ndefault_login_user = {lay.user}\n"
+            f"default_internal_group = {lay.group}\n"
+        )
     if lay.capability:
         text += f"imap_capability = {lay.capability}\n"
     return text
@@ -295,14 +355,17 @@ class MailUser:
         """A logged-in imapclient connection (for the test's own setup and checks)."""
         if tls:
             ctx = ssl.create_default_context(cafile=str(self.server.pki.ca_file))
-            client = IMAPClient(LOOPBACK, self.server.tls_port, ssl=True, ssl_context=ctx, timeout=10)
+            client = IMAPClient(
+                LOOPBACK, self.server.tls_port, ssl=True, ssl_context=ctx, timeout=10
+            )
         else:
             client = IMAPClient(LOOPBACK, self.server.port, ssl=False, timeout=10)
         client.login(self.name, self.password)
         return client
 
-    def append(self, messages: Iterable[bytes], folder: str = "INBOX",
-               flags: Iterable[bytes | str] = ()) -> None:
+    def append(
+        self, messages: Iterable[bytes], folder: str = "INBOX", flags: Iterable[bytes | str] = ()
+    ) -> None:
         """Put ``messages`` into ``folder`` in one MULTIAPPEND (fast even for 1000)."""
         flag_list = list(flags)
         items = [{"msg": m, "flags": flag_list} if flag_list else {"msg": m} for m in messages]
@@ -353,8 +416,17 @@ class Dovecot:
         rootless = os.geteuid() != 0
         account = pwd.getpwuid(os.geteuid()) if rootless else pwd.getpwnam("nobody")
         group = grp.getgrgid(account.pw_gid).gr_name
-        lay = _Layout(self.root, self.port, self.tls_port, self.pki, account.pw_uid,
-                      account.pw_gid, account.pw_name, group, self.capability)
+        lay = _Layout(
+            self.root,
+            self.port,
+            self.tls_port,
+            self.pki,
+            account.pw_uid,
+            account.pw_gid,
+            account.pw_name,
+            group,
+            self.capability,
+        )
         for sub in ("run", "state"):
             (self.root / sub).mkdir(mode=0o755, exist_ok=True)
         home = self.root / "home"
@@ -364,8 +436,12 @@ class Dovecot:
         self.config_path.write_text(writer(lay, rootless))
         # Dovecot's children inherit stdio; pipes would keep the caller waiting forever.
         with open(self.root / "dovecot.stdio", "ab") as stdio:
-            result = subprocess.run([self.binary, "-c", str(self.config_path)],
-                                    stdin=subprocess.DEVNULL, stdout=stdio, stderr=stdio)
+            result = subprocess.run(
+                [self.binary, "-c", str(self.config_path)],
+                stdin=subprocess.DEVNULL,
+                stdout=stdio,
+                stderr=stdio,
+            )
         if result.returncode != 0:
             raise RuntimeError(f"dovecot {self.version} failed to start:\n{self.diagnostics()}")
         try:
@@ -423,8 +499,13 @@ class Dovecot:
 
     def doveadm(self, *args: str) -> str:
         doveadm = shutil.which("doveadm") or "/usr/bin/doveadm"
-        result = subprocess.run([doveadm, "-c", str(self.config_path), *args], stdin=subprocess.DEVNULL,
-                                capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            [doveadm, "-c", str(self.config_path), *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"doveadm {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout
@@ -470,8 +551,9 @@ class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
-    async def handle_MAIL(self, smtp: Any, session: Any, envelope: Any, address: str,
-                          mail_options: list[str]) -> str:
+    async def handle_MAIL(
+        self, smtp: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
         faults = self.server.faults
         if faults.mail_421 > 0:
             faults.mail_421 -= 1
@@ -482,8 +564,9 @@ class _Handler:
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
-    async def handle_RCPT(self, smtp: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, smtp: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         if address.lower() in self.server.faults.reject_rcpt:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
@@ -498,7 +581,8 @@ class _Handler:
         parsed = message_from_bytes(data, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.server.messages.append(
-            Captured(envelope.mail_from, tuple(envelope.rcpt_tos), data, parsed))
+            Captured(envelope.mail_from, tuple(envelope.rcpt_tos), data, parsed)
+        )
         return "250 2.0.0 Message accepted"
 
 
@@ -511,8 +595,13 @@ class SmtpServer:
     connections seen by the server (the controller's own start-up probe excluded).
     """
 
-    def __init__(self, pki: TestPKI | None = None, mode: str = "plain",
-                 auth: tuple[str, str] | None = None, require_tls: bool = True) -> None:
+    def __init__(
+        self,
+        pki: TestPKI | None = None,
+        mode: str = "plain",
+        auth: tuple[str, str] | None = None,
+        require_tls: bool = True,
+    ) -> None:
         self.pki = pki
         self.mode = mode
         self.auth = auth
@@ -530,20 +619,18 @@ class SmtpServer:
 
         server = self
 
-        def authenticator(smtp: Any, session: Any, envelope: Any, mechanism: str,
-                          auth_data: Any) -> Any:
-            login = auth_data.login.decode() if isinstance(auth_data.login, bytes) else auth_data.login
+        def authenticator(
+            smtp: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+        ) -> Any:
+            login = (
+                auth_data.login.decode() if isinstance(auth_data.login, bytes) else auth_data.login
+            )
             password = auth_data.password
             password = password.decode() if isinstance(password, bytes) else password
             server.auth_attempts.append(login)
             if server.auth and (login, password) == server.auth:
                 return AuthResult(success=True, auth_data=login)
             return AuthResult(success=False, handled=False)  # handled=True would send no reply
-
-        class CountingSMTP(SMTP):  # type: ignore[misc]
-            def connection_made(self, transport: Any) -> None:
-                server.connections += 1
-                super().connection_made(transport)
 
         kwargs: dict[str, Any] = {"server_hostname": "localhost"}
         if self.mode in ("starttls", "tls"):
@@ -552,16 +639,23 @@ class SmtpServer:
             assert self.pki is not None
             kwargs.update(tls_context=self.pki.server_context(), require_starttls=self.require_tls)
         if self.auth is not None:
-            kwargs.update(authenticator=authenticator, auth_required=True,
-                          auth_require_tls=self.mode != "plain")
+            kwargs.update(
+                authenticator=authenticator,
+                auth_required=True,
+                auth_require_tls=self.mode != "plain",
+            )
 
         class CountingController(Controller):  # type: ignore[misc]
             def factory(self) -> Any:
-                return CountingSMTP(self.handler, **self.SMTP_kwargs)
+                # One protocol object per accepted connection (STARTTLS re-runs
+                # connection_made on the same object, so count here instead).
+                server.connections += 1
+                return SMTP(self.handler, **self.SMTP_kwargs)
 
         ssl_context = self.pki.server_context() if self.mode == "tls" and self.pki else None
-        self._controller = CountingController(_Handler(self), hostname=LOOPBACK, port=self.port,
-                                              ssl_context=ssl_context, **kwargs)
+        self._controller = CountingController(
+            _Handler(self), hostname=LOOPBACK, port=self.port, ssl_context=ssl_context, **kwargs
+        )
         self._controller.start()
         self.connections = 0  # the controller's readiness probe is not a client
         return self
@@ -574,6 +668,9 @@ class SmtpServer:
 
 
 # ---------------------------------------------------------- scripted stubs ---
+
+
+NOT_TLS = "<answer the TLS handshake with garbage>"  # a ScriptedServer reply marker
 
 
 class ScriptedServer:
@@ -615,8 +712,14 @@ class ScriptedServer:
                     replies = self.script(line)
                     if replies is None:
                         return
-                    stream.write(b"".join(r.encode() + b"\r\n" for r in replies))
+                    lines = [r for r in replies if r != NOT_TLS]
+                    stream.write(b"".join(r.encode() + b"\r\n" for r in lines))
                     stream.flush()
+                    if NOT_TLS in replies:
+                        # Wait for the client's TLS hello (not a line), answer garbage.
+                        conn.recv(4096)
+                        conn.sendall(b"HTTP/1.0 400 this is not TLS\r\n\r\n")
+                        return
             except OSError:
                 return
 
@@ -644,7 +747,7 @@ def imap_broken_starttls(line: str) -> list[str] | None:
     if command == "CAPABILITY":
         return ["* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED", f"{tag} OK done"]
     if command == "STARTTLS":
-        return [f"{tag} OK begin TLS now", "this is not a TLS record"]
+        return [f"{tag} OK begin TLS now", NOT_TLS]
     return [f"{tag} NO not here"]
 
 
@@ -728,8 +831,9 @@ class CuttingProxy:
         self._sock.close()
 
 
-def sample_message(n: int, *, sender: str = "customer@example.org", subject: str = "",
-                   message_id: str = "") -> bytes:
+def sample_message(
+    n: int, *, sender: str = "customer@example.org", subject: str = "", message_id: str = ""
+) -> bytes:
     """A small RFC 5322 message, distinct per ``n``."""
     mid = message_id or f"msg{n}.{uuid.uuid4().hex[:10]}@example.org"
     return (

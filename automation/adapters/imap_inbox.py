@@ -52,8 +52,8 @@ from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
-from imapclient.imapclient import SENT, IMAPClient
 from imapclient.imap4 import IMAP4WithTimeout
+from imapclient.imapclient import SENT, IMAPClient
 from imapclient.tls import IMAP4_TLS
 
 from automation.config import ImapConfig
@@ -133,8 +133,9 @@ def _header_search(ids: Sequence[str]) -> str:
 class ImapInbox:
     """``Inbox`` over IMAP; one connection, opened lazily and reused until ``close``."""
 
-    def __init__(self, cfg: ImapConfig, password: Secret, state_dir: Path,
-                 *, base_dir: Path | None = None) -> None:
+    def __init__(
+        self, cfg: ImapConfig, password: Secret, state_dir: Path, *, base_dir: Path | None = None
+    ) -> None:
         if not cfg.host:
             raise ConfigError("inbox.imap.host: required")
         if cfg.fetch_chunk < 1:
@@ -176,8 +177,13 @@ class ImapInbox:
         else:
             context = client_context(cfg.ca_file, self._base_dir)
         try:
-            client = _Client(cfg.host, cfg.port, ssl=cfg.security == "tls",
-                             ssl_context=context, timeout=cfg.timeout_seconds)
+            client = _Client(
+                cfg.host,
+                cfg.port,
+                ssl=cfg.security == "tls",
+                ssl_context=context,
+                timeout=cfg.timeout_seconds,
+            )
         except ssl.SSLError as exc:
             raise describe_tls_failure("IMAP", cfg.host, cfg.port, exc) from exc
         except (OSError, imaplib.IMAP4.error) as exc:
@@ -200,15 +206,18 @@ class ImapInbox:
     def _starttls(self, client: _Client, context: ssl.SSLContext | None) -> None:
         cfg = self.cfg
         if not client.has_capability("STARTTLS"):
-            raise SecurityError(f"{self._where()} does not offer STARTTLS; refusing to "
-                                "continue in plaintext (use security = 'tls' if it has port 993)")
+            raise SecurityError(
+                f"{self._where()} does not offer STARTTLS; refusing to "
+                "continue in plaintext (use security = 'tls' if it has port 993)"
+            )
         try:
             client.starttls(context)
         except ssl.SSLError as exc:
             raise describe_tls_failure("IMAP", cfg.host, cfg.port, exc) from exc
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise SecurityError(f"STARTTLS with {self._where()} failed ({exc}); "
-                                "refusing to continue in plaintext") from exc
+            raise SecurityError(
+                f"STARTTLS with {self._where()} failed ({exc}); refusing to continue in plaintext"
+            ) from exc
 
     def _authenticate(self, client: _Client) -> None:
         """Log in with username + password (app passwords included).
@@ -227,8 +236,10 @@ class ImapInbox:
                 hint = "; Microsoft 365 accepts only OAuth2 for IMAP"
             elif host.endswith(("gmail.com", "googlemail.com")):
                 hint = "; Gmail needs an app password (2-Step Verification on)"
-            raise AuthError(f"{self._where()} rejected the login for "
-                            f"{self.cfg.username!r} ({scrub(str(exc))}){hint}") from exc
+            raise AuthError(
+                f"{self._where()} rejected the login for "
+                f"{self.cfg.username!r} ({scrub(str(exc))}){hint}"
+            ) from exc
 
     def close(self) -> None:
         client, self._client = self._client, None
@@ -289,8 +300,10 @@ class ImapInbox:
             except imaplib.IMAP4.error:
                 log.info("could not subscribe to %s; it exists anyway", target)
         elif any(flag in listing[0][0] for flag in _FORBIDDEN_TARGETS):
-            raise ConfigError(f"inbox.imap.processed_folder: {target!r} is the server's "
-                              "Trash or Junk folder, where mail gets deleted; pick another")
+            raise ConfigError(
+                f"inbox.imap.processed_folder: {target!r} is the server's "
+                "Trash or Junk folder, where mail gets deleted; pick another"
+            )
         self._processed_ready = True
         return target
 
@@ -344,10 +357,24 @@ class ImapInbox:
             saved_validity, last_uid = self._load_checkpoint()
             start = last_uid + 1 if saved_validity == validity else 1
             if saved_validity and saved_validity != validity:
-                log.warning("UIDVALIDITY of %s changed (%s -> %s); reading it again from UID 1",
-                            self.cfg.folder, saved_validity, validity)
-            found = client.search(["UID", f"{start}:*", "NOT", "KEYWORD", QUARANTINED_KEYWORD,
-                                   "NOT", "KEYWORD", PROCESSED_KEYWORD])
+                log.warning(
+                    "UIDVALIDITY of %s changed (%s -> %s); reading it again from UID 1",
+                    self.cfg.folder,
+                    saved_validity,
+                    validity,
+                )
+            found = client.search(
+                [
+                    "UID",
+                    f"{start}:*",
+                    "NOT",
+                    "KEYWORD",
+                    QUARANTINED_KEYWORD,
+                    "NOT",
+                    "KEYWORD",
+                    PROCESSED_KEYWORD,
+                ]
+            )
         except (imaplib.IMAP4.error, OSError) as exc:
             raise self._failed(f"searching {self.cfg.folder}", exc) from exc
         # "n:*" always includes the highest UID, even when it is below n.
@@ -355,7 +382,7 @@ class ImapInbox:
         self._pending, self._handled, self._pending_validity = uids, set(), validity
         chunk = self.cfg.fetch_chunk
         for i in range(0, len(uids), chunk):
-            batch = uids[i:i + chunk]
+            batch = uids[i : i + chunk]
             try:
                 data = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
             except (imaplib.IMAP4.error, OSError) as exc:
@@ -365,8 +392,11 @@ class ImapInbox:
                 if item is None or b"BODY[]" not in item:
                     self._handled.add(uid)  # gone meanwhile (moved by a person)
                     continue
-                yield InboxItem(key=f"imap:{validity}:{uid}", raw=bytes(item[b"BODY[]"]),
-                                received_at=item.get(b"INTERNALDATE"))
+                yield InboxItem(
+                    key=f"imap:{validity}:{uid}",
+                    raw=bytes(item[b"BODY[]"]),
+                    received_at=item.get(b"INTERNALDATE"),
+                )
 
     def _uids_for(self, keys: Sequence[str]) -> list[int]:
         info = self._select(self.cfg.folder)
@@ -378,16 +408,20 @@ class ImapInbox:
             if scheme != "imap" or not key_validity.isdigit() or not uid.isdigit():
                 raise InboxError(f"not an IMAP inbox key: {key!r}")
             if int(key_validity) != validity:
-                raise InboxError(f"{self.cfg.folder} changed UIDVALIDITY since these messages "
-                                 "were fetched; nothing was marked")
+                raise InboxError(
+                    f"{self.cfg.folder} changed UIDVALIDITY since these messages "
+                    "were fetched; nothing was marked"
+                )
             uids.append(int(uid))
         return uids
 
     def _require_keywords(self) -> None:
         permanent = self._select_info.get(b"PERMANENTFLAGS", (b"\\*",))
         if b"\\*" not in permanent:
-            raise InboxError(f"{self._where()} does not allow custom keywords in "
-                             f"{self.cfg.folder}, so messages cannot be tagged")
+            raise InboxError(
+                f"{self._where()} does not allow custom keywords in "
+                f"{self.cfg.folder}, so messages cannot be tagged"
+            )
 
     def mark_processed(self, keys: Sequence[str]) -> None:
         if not keys:
@@ -440,7 +474,7 @@ class ImapInbox:
             present: set[str] = set()
             ids = sorted(wanted)
             for i in range(0, len(ids), _IDS_PER_SEARCH):
-                hits = client.search(_header_search(ids[i:i + _IDS_PER_SEARCH]))
+                hits = client.search(_header_search(ids[i : i + _IDS_PER_SEARCH]))
                 if not hits:
                     continue
                 data = client.fetch(hits, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
@@ -465,10 +499,12 @@ class ImapInbox:
             if self._client is not None:
                 self.close()
         how = "MOVE to " + self.cfg.processed_folder if move else "keyword (no MOVE)"
-        return (f"IMAP {self.cfg.host}:{self.cfg.port} ({self.cfg.security}) as "
-                f"{self.cfg.username}{' [Gmail]' if gmail else ''}: {self.cfg.folder} has "
-                f"{info.get(b'EXISTS', 0)} messages, UIDVALIDITY {info.get(b'UIDVALIDITY')}; "
-                f"processed mail: {how}")
+        return (
+            f"IMAP {self.cfg.host}:{self.cfg.port} ({self.cfg.security}) as "
+            f"{self.cfg.username}{' [Gmail]' if gmail else ''}: {self.cfg.folder} has "
+            f"{info.get(b'EXISTS', 0)} messages, UIDVALIDITY {info.get(b'UIDVALIDITY')}; "
+            f"processed mail: {how}"
+        )
 
 
 def _quietly_shutdown(client: IMAPClient) -> None:

@@ -25,8 +25,8 @@ from automation.decide.priority import decide_priority
 from automation.decide.region import detect_region
 from automation.decide.routing import Request, route
 from automation.decide.tables import Member, Tables
-from automation.decide.topics import choose_topic
-from automation.decide.triggers import analysed_text, find_triggers
+from automation.decide.topics import choose_topic, keep_case_topic
+from automation.decide.triggers import analysed_text, find_triggers, own_text
 from automation.model import CaseRow, Decision, Message, Priority
 
 
@@ -82,11 +82,15 @@ def _decide(
 ) -> Decision:
     origin = find_origin(message, tables, now)
     sent = origin.sent or now
-    _, topic_text = analysed_text(message)
-    lang = detect_language(message.new_text or message.body_text, tables.settings.main_language)
-    findings = find_triggers(message, case, tables, lang.code, origin.domain, now)
+    forwarded = origin.forwarded_by is not None
+    _, topic_text = analysed_text(message, forwarded)
+    lang = detect_language(own_text(message, forwarded) or message.body_text,
+                           tables.settings.main_language)  # fmt: skip
+    findings = find_triggers(message, case, tables, lang.code, origin.domain, now, forwarded)
     prio = decide_priority(findings, tables, case)
     topic = choose_topic(findings, normalise(topic_text), tables, lang.code)
+    if case is not None:
+        topic = keep_case_topic(topic, case, findings, message, tables, lang.code)
     region = detect_region(origin.domain, message.date, tables)
     why: list[str] = []
     if origin.forwarded_by:

@@ -51,7 +51,10 @@ def compile_phrase(text: str) -> re.Pattern[str]:
     words = normalise(text).split(" ")
     body = r"\s+".join(re.escape(word) for word in words)
     start = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
-    end = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
+    # A trailing plural ("invoice" -> "invoices") is the same word to an owner.
+    end = r"(?:e?s)?(?!\w)" if re.search(r"[^\W\d_]$", words[-1]) else ""
+    if not end and re.search(r"\w$", words[-1]):
+        end = r"(?!\w)"
     return re.compile(start + body + end, re.IGNORECASE)
 
 

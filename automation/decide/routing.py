@@ -50,6 +50,7 @@ class _State:
     now: datetime
     req: Request
     pool: list[Member]
+    full: list[Member] = field(default_factory=list)
     chosen: Member | None = None
     why: list[str] = field(default_factory=list)
     notify: list[str] = field(default_factory=list)
@@ -139,9 +140,9 @@ def _tier(st: _State) -> None:
         needed = max(needed, min(person.tier + 1, 3))
     if person.tier >= needed:
         return
-    higher = [m for m in st.pool if m.tier >= needed and m is not person]
-    higher += [m for m in st.tables.members if m.active and m.tier >= needed
-               and st.req.role in m.roles and m not in higher and m is not person]  # fmt: skip
+    # The whole role pool in region order, not just the language-narrowed one:
+    # authority matters more than language for a Critical case.
+    higher = [m for m in st.full if m.tier >= needed and m is not person]
     if higher:
         st.pick(higher[0], f"tier {higher[0].tier}; {person.name} is tier {person.tier}, "
                 f"needs tier {needed}+")  # fmt: skip
@@ -208,7 +209,8 @@ _STEPS = {
 def route(req: Request, tables: Tables, load: TeamLoad, now: datetime) -> Route:
     """Pick an assignee for ``req``, or queue the case (never drop it)."""
     why: list[str] = []
-    st = _State(tables, load, now, req, _pool(tables, req, why), why=why)
+    pool = _pool(tables, req, why)
+    st = _State(tables, load, now, req, pool, list(pool), why=why)
     for step in tables.strategy_order:
         _STEPS[step](st)
     if st.chosen is None and st.pool:

@@ -10,9 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from automation.decide.matching import find_hits
+from automation.decide.matching import find_hits, normalise
 from automation.decide.tables import Tables, Topic
 from automation.decide.triggers import Findings
+from automation.model import CaseRow, Message
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip("s")
+
+
+def keyword_weights(tables: Tables) -> dict[str, float]:
+    """How telling each keyword is: longer phrases say more, and a word that
+    several roles list (like "order") says less about which role it is."""
+    roles: dict[str, set[str]] = {}
+    for topic in tables.topics:
+        for phrase in topic.keywords:
+            roles.setdefault(_key(phrase.text), set()).add(topic.role)
+    return {key: len(key.split()) / len(owners) for key, owners in roles.items()}
 
 
 @dataclass(frozen=True)
@@ -30,15 +45,48 @@ def choose_topic(findings: Findings, topic_text: str, tables: Tables, language: 
                 topic, topic.role, f"role {topic.role}: topic {topic.name} ({topic.when_signal})"
             )
     best: Topic | None = None
+    best_score = 0.0
     best_words: list[str] = []
+    weights = keyword_weights(tables)
     for topic in tables.topics:
-        words = [hit.matched for hit in find_hits(topic_text, topic.keywords, language)
+        words = [hit.matched.casefold() for hit in find_hits(topic_text, topic.keywords, language)
                  if not hit.negated]  # fmt: skip
-        distinct = list(dict.fromkeys(w.casefold() for w in words))
-        if len(distinct) > len(best_words):
-            best, best_words = topic, distinct
+        distinct = list(dict.fromkeys(words))
+        score = sum(weights.get(_key(w), 1.0) for w in distinct)
+        if score > best_score:
+            best, best_score, best_words = topic, score, distinct
     if best is not None:
         quoted = ", ".join(f'"{w}"' for w in best_words[:4])
         return TopicChoice(best, best.role, f"role {best.role}: topic {best.name} ({quoted})")
     role = tables.settings.default_role
     return TopicChoice(None, role, f"role {role}: no topic keyword found (default role)")
+
+
+def keep_case_topic(
+    fresh: TopicChoice,
+    case: CaseRow,
+    findings: Findings,
+    message: Message,
+    tables: Tables,
+    language: str,
+) -> TopicChoice:
+    """On a reply, the case's role stands unless the new text itself moves it:
+    a signal topic fired (security, legal, leaving), or the new text alone names
+    another topic with two or more keywords and none of the case's role.  A
+    "thanks, that worked" must not re-route a case."""
+    old = case.get("Role").strip().casefold()
+    if not old or fresh.role == old:
+        return fresh
+    if fresh.topic is not None and fresh.topic.when_signal in findings.signals:
+        return TopicChoice(fresh.topic, fresh.role, fresh.why + f"; was {old}")
+    text = normalise(message.new_text or "")
+    weights = keyword_weights(tables)
+    counts: dict[str, float] = {}
+    for topic in tables.topics:
+        hits = {h.matched.casefold() for h in find_hits(text, topic.keywords, language)
+                if not h.negated}  # fmt: skip
+        score = sum(weights.get(_key(w), 1.0) for w in hits)
+        counts[topic.role] = max(counts.get(topic.role, 0.0), score)
+    if counts.get(fresh.role, 0.0) >= 2 and counts.get(old, 0.0) == 0:
+        return TopicChoice(fresh.topic, fresh.role, fresh.why + f"; moved from {old}")
+    return TopicChoice(None, old, f"role {old}: kept from the case (the reply does not change it)")

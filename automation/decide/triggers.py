@@ -51,14 +51,20 @@ class Findings:
         return name in self.signals or name in self.triggers
 
 
-def analysed_text(message: Message) -> tuple[str, str]:
+def own_text(message: Message, forwarded: bool) -> str:
+    """The sender's own new text; for a staff forward, the whole body, since the
+    forwarded customer's words are what the team is asked to act on."""
+    return (message.body_text if forwarded else message.new_text) or ""
+
+
+def analysed_text(message: Message, forwarded: bool = False) -> tuple[str, str]:
     """(text searched for triggers, text searched for topics).
 
     Topics may use an inherited subject (it still names the subject matter);
     triggers may not."""
     subject = clean_subject(message.subject)
-    own_subject = "" if is_reply_subject(message.subject) else subject
-    body = message.new_text or ""
+    own_subject = "" if is_reply_subject(message.subject) and not forwarded else subject
+    body = own_text(message, forwarded)
     return normalise(f"{own_subject}\n{body}"), normalise(f"{subject}\n{body}")
 
 
@@ -132,12 +138,13 @@ def find_triggers(
     language: str,
     domain: str,
     now: datetime,
+    forwarded: bool = False,
 ) -> Findings:
     """Triggers and signals for ``message`` (``case`` is its case row, if any).
 
     ``domain`` is the customer's mail domain (for a staff forward: the forwarded
     customer's)."""
-    text, _ = analysed_text(message)
+    text, _ = analysed_text(message, forwarded)
     found: dict[str, list[str]] = {}
     ignored: list[str] = []
 
@@ -151,7 +158,7 @@ def find_triggers(
         else:
             add(hit.phrase.category, f'"{hit.matched}"')
     settings = tables.settings
-    caps = shouting_run(message.new_text, settings.acronyms, settings.shouting_words)
+    caps = shouting_run(own_text(message, forwarded), settings.acronyms, settings.shouting_words)
     if caps:
         add("shouting", f'capitals "{caps[:40]}"')
     repeat = _REPEAT.search(text)
@@ -176,7 +183,7 @@ def find_triggers(
             add(trigger, f"implied by {signal}")
     if account and "emotion" in found:
         add("major client complaint", f"unhappy key account {account.company}")
-    triggers = tuple(name for name in TRIGGERS if name in found)
+    triggers = tuple(sorted(name for name in TRIGGERS if name in found))
     evidence = tuple(f"{name}: {', '.join(dict.fromkeys(items))}" for name, items in found.items())
     return Findings(
         triggers=triggers,

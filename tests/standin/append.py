@@ -104,7 +104,7 @@ def append(book: Spreadsheet, range_text: str, query: Query, body: Any, strict: 
     if table is not None:
         out["tableRange"] = format_range(target.sheet.title, *table)
     updates: JsonObj = {"spreadsheetId": book.spreadsheet_id, **result.counts()}
-    if q1(query, "includeValuesInResponse", "false").lower() == "true":
+    if (q1(query, "includeValuesInResponse") or "false").lower() == "true":
         render = render_option(q1(query, "responseValueRenderOption"))
         updates["updatedData"] = updated_data(result, book, render)
     out["updates"] = updates

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from tests.standin.errors import ApiError, bad_request
@@ -16,6 +17,9 @@ Scalar = str | float | bool
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _PERCENT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)%$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_EPOCH = date(1899, 12, 30)
 _CURRENCY = re.compile(r"^-?\$(\d{1,3}(,\d{3})*|\d+)(\.\d+)?$")
 STRICT_TRIGGERS = ("=", "+", "-", "@")
 
@@ -29,6 +33,7 @@ class CellValue:
     value: Scalar
     display: str | None = None
     result: CellValue | None = None
+    is_date: bool = False
 
 
 def format_number(number: float) -> str:
@@ -71,14 +76,15 @@ def unformatted(cell: CellValue | None) -> Any:
     return cell.value
 
 
-def render(cell: CellValue | None, option: str) -> Any:
-    if option == "UNFORMATTED_VALUE":
-        return unformatted(cell)
-    if option == "FORMULA":
-        if cell is not None and cell.kind == "formula":
-            return cell.value
-        return unformatted(cell)
-    return formatted(cell)
+def render(cell: CellValue | None, option: str, dt_option: str | None = None) -> Any:
+    """One cell for ``valueRenderOption``/``dateTimeRenderOption``."""
+    if option == "FORMATTED_VALUE":
+        return formatted(cell)
+    if option == "FORMULA" and cell is not None and cell.kind == "formula":
+        return cell.value
+    if cell is not None and cell.is_date and dt_option == "FORMATTED_STRING":
+        return formatted(cell)
+    return unformatted(cell)
 
 
 def is_blank(cell: CellValue | None) -> bool:
@@ -133,9 +139,27 @@ def parse_user_entered(text: str) -> CellValue:
     if _CURRENCY.match(stripped):
         number = float(stripped.replace("$", "").replace(",", ""))
         return CellValue("number", number, display=stripped)
+    serial = _date_serial(stripped)
+    if serial is not None:
+        return CellValue("number", float(serial), display=stripped, is_date=True)
     if stripped.upper() in ("TRUE", "FALSE"):
         return CellValue("bool", stripped.upper() == "TRUE")
     return CellValue("string", text)
+
+
+def _date_serial(text: str) -> int | None:
+    """Days since 1899-12-30 for ``2020-01-01`` or (en_US) ``1/2/2020``; else None."""
+    iso, us = _ISO_DATE.match(text), _US_DATE.match(text)
+    try:
+        if iso:
+            day = date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        elif us:
+            day = date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
+        else:
+            return None
+    except ValueError:
+        return None
+    return (day - _EPOCH).days
 
 
 def from_extended(value: Any) -> CellValue | None:

@@ -109,11 +109,15 @@ def write_block(
     return result
 
 
-def read_block(target: Target, option: str = "FORMATTED_VALUE", major: str = "ROWS") -> Any:
+def read_block(target: Target, option: str = "FORMATTED_VALUE", major: str = "ROWS",
+               dt_option: str | None = None) -> Any:
     """The trimmed values of the target (rows or columns), or None when empty."""
     r0, r1, c0, c1 = target.clipped()
     sheet = target.sheet
-    grid = [[render(sheet.get(r, c), option) for c in range(c0, c1)] for r in range(r0, r1)]
+    grid = [
+        [render(sheet.get(r, c), option, dt_option) for c in range(c0, c1)]
+        for r in range(r0, r1)
+    ]
     if major == "COLUMNS":
         grid = [list(col) for col in zip(*grid, strict=False)] if grid else []
     trimmed: list[list[Any]] = []
@@ -127,10 +131,11 @@ def read_block(target: Target, option: str = "FORMATTED_VALUE", major: str = "RO
     return trimmed or None
 
 
-def value_range(target: Target, option: str, major: str | None) -> dict[str, Any]:
+def value_range(target: Target, option: str, major: str | None,
+                dt_option: str | None = None) -> dict[str, Any]:
     major = major or "ROWS"
     out: dict[str, Any] = {"range": target.a1(), "majorDimension": major}
-    values = read_block(target, option, major)
+    values = read_block(target, option, major, dt_option)
     if values is not None:
         out["values"] = values
     return out

@@ -33,15 +33,10 @@ def location_json(book: Spreadsheet, meta: DevMeta) -> JsonObj:
         return {"locationType": "SHEET", "sheetId": meta.sheet.sheet_id}
     bounds = span(book, meta) or (0, 0)
     dimension = "ROWS" if meta.location_type == "ROW" else "COLUMNS"
-    return {
-        "locationType": meta.location_type,
-        "dimensionRange": {
-            "sheetId": meta.sheet.sheet_id,
-            "dimension": dimension,
-            "startIndex": bounds[0],
-            "endIndex": bounds[1],
-        },
-    }
+    dim_range: JsonObj = {"dimension": dimension, "startIndex": bounds[0], "endIndex": bounds[1]}
+    if meta.sheet.sheet_id:  # proto3 JSON leaves out a zero sheetId
+        dim_range = {"sheetId": meta.sheet.sheet_id, **dim_range}
+    return {"locationType": meta.location_type, "dimensionRange": dim_range}
 
 
 def to_json(book: Spreadsheet, meta: DevMeta) -> JsonObj:
@@ -113,7 +108,7 @@ def _location_matches(
     my_dim = mine.get("dimensionRange")
     if my_dim is None:
         return False
-    if my_dim["sheetId"] != int(wanted_dim.get("sheetId") or 0):
+    if my_dim.get("sheetId", 0) != int(wanted_dim.get("sheetId") or 0):
         return False
     if my_dim["dimension"] != wanted_dim.get("dimension"):
         return False

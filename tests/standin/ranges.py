@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.standin.a1 import CellSpan, format_range, parse_a1, parse_span, unparsable
-from tests.standin.errors import bad_request
+from tests.standin.errors import ApiError, bad_request
 from tests.standin.state import Sheet, Spreadsheet
 
 
@@ -57,7 +57,13 @@ def _from_span(sheet: Sheet, span: CellSpan | None) -> Target:
 
 def resolve_a1(book: Spreadsheet, text: str) -> Target:
     """Resolve ``text``; unknown sheets and garbage give 400 ``Unable to parse range``."""
-    parsed = parse_a1(text)
+    try:
+        parsed = parse_a1(text)
+    except ApiError:
+        prefixed = _named_after_title(book, text)
+        if prefixed is None:
+            raise
+        return prefixed
     if parsed.bare is not None:
         sheet = book.sheet_by_title(parsed.bare)
         if sheet is not None:
@@ -74,6 +80,15 @@ def resolve_a1(book: Spreadsheet, text: str) -> Target:
     if sheet is None:
         raise unparsable(text)
     return _from_span(sheet, parsed.span)
+
+
+def _named_after_title(book: Spreadsheet, text: str) -> Target | None:
+    """``'Sheet1'!MyRange``: a named range addressed with its sheet's title."""
+    _, bang, name = text.rpartition("!")
+    if not bang:
+        return None
+    named = next((n for n in book.named_ranges if n.get("name") == name), None)
+    return resolve_grid_range(book, named.get("range", {})) if named else None
 
 
 def resolve_grid_range(book: Spreadsheet, grid: dict[str, Any]) -> Target:

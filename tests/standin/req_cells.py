@@ -9,6 +9,7 @@ from typing import Any
 from tests.standin import fieldmask
 from tests.standin.batch_api import BatchContext, Invalid, handler
 from tests.standin.cells import from_extended
+from tests.standin.colors import mirror
 from tests.standin.ranges import Target, resolve_grid_range
 from tests.standin.state import Cell, Sheet, Spreadsheet
 
@@ -50,8 +51,16 @@ def apply_cell_data(cell: Cell, data: JsonObj, tree: fieldmask.Tree) -> None:
             raise Invalid(f"Unsupported CellData field for the Sheets stand-in: {key}")
         if key == "userEnteredValue":
             cell.value = from_extended(data.get("userEnteredValue"))
+        elif key == "note":
+            note = data.get("note")
+            if note:
+                cell.extra["note"] = str(note)
+            else:
+                cell.extra.pop("note", None)
         else:
             _merge(cell.extra, key, data.get(key), tree.get(key, {}))
+            if key == "userEnteredFormat" and key in cell.extra:
+                mirror(cell.extra[key])
 
 
 def write_rows(sheet: Sheet, r0: int, c0: int, rows: list[JsonObj], tree: fieldmask.Tree,
@@ -133,8 +142,10 @@ def merge_cells(book: Spreadsheet, req: JsonObj, ctx: BatchContext) -> None:
     merges: list[JsonObj] = target.sheet.extras.setdefault("merges", [])
     for br0, br1, bc0, bc1 in boxes:
         box = Target(target.sheet, br0, br1, bc0, bc1)
-        if any(_intersects(m, box) for m in merges):
-            raise Invalid("You can't merge cells that are already merged.")
+        overlapping = [m for m in merges if _intersects(m, box)]
+        if any(not _inside(m, box) for m in overlapping):
+            raise Invalid("You must select all cells in a merged range to merge or unmerge them.")
+        merges[:] = [m for m in merges if m not in overlapping]
         for r in range(br0, br1):
             for c in range(bc0, bc1):
                 if (r, c) != (br0, bc0):
@@ -147,6 +158,13 @@ def _intersects(rng: JsonObj, target: Target) -> bool:
     return bool(int(rng.get("startRowIndex") or 0) < r1 and r0 < int(rng["endRowIndex"])
                 and int(rng.get("startColumnIndex") or 0) < c1
                 and c0 < int(rng["endColumnIndex"]))
+
+
+def _inside(rng: JsonObj, target: Target) -> bool:
+    r0, r1, c0, c1 = target.clipped()
+    return bool(r0 <= int(rng.get("startRowIndex") or 0) and int(rng["endRowIndex"]) <= r1
+                and c0 <= int(rng.get("startColumnIndex") or 0)
+                and int(rng["endColumnIndex"]) <= c1)
 
 
 @handler("unmergeCells")

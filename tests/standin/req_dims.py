@@ -39,7 +39,8 @@ def insert_dimension(book: Spreadsheet, req: JsonObj, ctx: BatchContext) -> None
     sheet, is_rows, start, end = _dim_range(book, req.get("range") or {})
     size = sheet.row_count if is_rows else sheet.col_count
     if start > size:
-        raise Invalid(f"range.startIndex ({start}) is after the last {'row' if is_rows else 'column'}.")
+        what = "row" if is_rows else "column"
+        raise Invalid(f"range.startIndex ({start}) is after the last {what}.")
     if req.get("inheritFromBefore") and start == 0:
         raise Invalid("Cannot inherit properties from before if inserting at the beginning.")
     if is_rows:
@@ -220,6 +221,8 @@ def add_group(book: Spreadsheet, req: JsonObj, ctx: BatchContext) -> JsonObj:
     if sheet.sheet_id:
         rng = {"sheetId": sheet.sheet_id, **rng}
     groups.append({"range": rng, "depth": depth})
+    control = "rowGroupControlAfter" if is_rows else "columnGroupControlAfter"
+    sheet.grid_extra.setdefault(control, True)  # the API turns this on with the first group
     groups.sort(key=lambda g: (g["depth"], g["range"]["startIndex"]))
     return {"addDimensionGroup": {"dimensionGroups": [dict(g) for g in groups]}}
 

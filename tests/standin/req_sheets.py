@@ -1,4 +1,4 @@
-"""Sheet-level requests: addSheet, deleteSheet, updateSheetProperties, updateSpreadsheetProperties."""
+"""Sheet-level requests: add/delete sheet, update sheet and spreadsheet properties."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 from tests.standin.batch_api import BatchContext, Invalid, handler
+from tests.standin.colors import mirror
 from tests.standin.req_dims import delete_span
 from tests.standin.spreadsheet_api import sheet_properties
 from tests.standin.state import Col, Row, Sheet, Spreadsheet
@@ -21,6 +22,11 @@ def _duplicate_title(title: str) -> Invalid:
     return Invalid(
         f'A sheet with the name "{title}" already exists. Please enter another name.'
     )
+
+
+def _twin(key: str) -> str:
+    """tabColor <-> tabColorStyle."""
+    return key[: -len("Style")] if key.endswith("Style") else f"{key}Style"
 
 
 def _fresh_id(book: Spreadsheet) -> int:
@@ -59,6 +65,7 @@ def add_sheet(book: Spreadsheet, req: JsonObj, ctx: BatchContext) -> JsonObj:
     for key in PLAIN_PROPS:
         if props.get(key) is not None:
             sheet.props[key] = copy.deepcopy(props[key])
+    mirror(sheet.props)
     index = props.get("index")
     at = len(book.sheets) if index is None else max(0, min(int(index), len(book.sheets)))
     book.sheets.insert(at, sheet)
@@ -134,8 +141,10 @@ def update_sheet_properties(book: Spreadsheet, req: JsonObj, ctx: BatchContext) 
             key = field.split(".")[0]
             if props.get(key) is None:
                 sheet.props.pop(key, None)
+                sheet.props.pop(_twin(key), None)
             else:
                 sheet.props[key] = copy.deepcopy(props[key])
+                mirror(sheet.props)
         elif field == "sheetId":
             continue
         else:

@@ -13,8 +13,7 @@ JsonObj = dict[str, Any]
 
 
 def _ranges(book: Spreadsheet, sheet: Sheet) -> Iterator[JsonObj]:
-    for merge in sheet.extras.get("merges", []):
-        yield merge
+    yield from sheet.extras.get("merges", [])
     for protected in sheet.extras.get("protectedRanges", []):
         if isinstance(protected.get("range"), dict):
             yield protected["range"]

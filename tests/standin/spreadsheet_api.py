@@ -144,7 +144,7 @@ def get(book: Spreadsheet, query: Query) -> JsonObj:
         sheets = []
         for sheet in book.sheets:
             entry = _sheet_json(book, sheet)
-            if include:
+            if wants_data:
                 entry["data"] = [grid_data(Target(sheet, 0, None, 0, None))]
             sheets.append(entry)
     out: JsonObj = {"spreadsheetId": book.spreadsheet_id, "properties": properties,

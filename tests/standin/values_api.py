@@ -50,22 +50,25 @@ def check_read_bounds(target: Target, text: str) -> None:
         )
 
 
-def read_range(book: Spreadsheet, text: str, option: str, major: str) -> JsonObj:
+def read_range(book: Spreadsheet, text: str, option: str, major: str,
+               dt_option: str | None = None) -> JsonObj:
     target = resolve_a1(book, text)
     check_read_bounds(target, text)
-    return value_range(target, option, major)
+    return value_range(target, option, major, dt_option)
 
 
 def get(book: Spreadsheet, range_text: str, query: Query) -> JsonObj:
     option = render_option(q1(query, "valueRenderOption"))
-    return read_range(book, range_text, option, major_option(q1(query, "majorDimension")))
+    major = major_option(q1(query, "majorDimension"))
+    return read_range(book, range_text, option, major, q1(query, "dateTimeRenderOption"))
 
 
 def batch_get(book: Spreadsheet, query: Query) -> JsonObj:
     option = render_option(q1(query, "valueRenderOption"))
     major = major_option(q1(query, "majorDimension"))
     ranges = query.get("ranges", [])
-    value_ranges = [read_range(book, text, option, major) for text in ranges]
+    dt_option = q1(query, "dateTimeRenderOption")
+    value_ranges = [read_range(book, text, option, major, dt_option) for text in ranges]
     out: JsonObj = {"spreadsheetId": book.spreadsheet_id}
     if value_ranges:
         out["valueRanges"] = value_ranges
@@ -96,7 +99,7 @@ def update(book: Spreadsheet, range_text: str, query: Query, body: Any, strict: 
     target = resolve_a1(book, range_text)
     result = write_one(book, target, values, body.get("majorDimension"), option, strict)
     out: JsonObj = {"spreadsheetId": book.spreadsheet_id, **result.counts()}
-    if q1(query, "includeValuesInResponse", "false").lower() == "true":
+    if (q1(query, "includeValuesInResponse") or "false").lower() == "true":
         render = render_option(q1(query, "responseValueRenderOption"))
         out["updatedData"] = updated_data(result, book, render)
     return out
