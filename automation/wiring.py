@@ -23,7 +23,7 @@ def build_store(cfg: Config) -> CaseStore:
     if cfg.store.kind == "sheets":
         from automation.adapters.sheets_store import SheetsStore
 
-        return SheetsStore(cfg.store.sheets, base_dir=Path(cfg.base_dir))
+        return SheetsStore(cfg.store.sheets, base_dir=cfg.base_dir)
     from automation.adapters.workbook_store import WorkbookStore
 
     return WorkbookStore(cfg.path(cfg.store.workbook.path))

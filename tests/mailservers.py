@@ -176,7 +176,14 @@ def _openssl(args: list[Any]) -> None:
 
 
 def ensure_dovecot() -> str:
-    """Path of the ``dovecot`` binary, installing Debian's package when root."""
+    """Path of the ``dovecot`` binary, installing Debian's package when root.
+
+    ``SHEETDESK_TEST_DOVECOT`` names another binary or wrapper to test against
+    (e.g. a 2.4 build on a 2.3 machine); ``SHEETDESK_TEST_DOVEADM`` its doveadm.
+    """
+    override = os.environ.get("SHEETDESK_TEST_DOVECOT")
+    if override:
+        return override
     found = shutil.which("dovecot") or (
         "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
     )
@@ -498,7 +505,9 @@ class Dovecot:
         return MailUser(name=name, password=CATCH_ALL_PASSWORD, server=self)
 
     def doveadm(self, *args: str) -> str:
-        doveadm = shutil.which("doveadm") or "/usr/bin/doveadm"
+        doveadm = (
+            os.environ.get("SHEETDESK_TEST_DOVEADM") or shutil.which("doveadm") or "/usr/bin/doveadm"
+        )
         result = subprocess.run(
             [doveadm, "-c", str(self.config_path), *args],
             stdin=subprocess.DEVNULL,

@@ -58,6 +58,13 @@ def compile_phrase(text: str) -> re.Pattern[str]:
     return re.compile(start + body + end, re.IGNORECASE)
 
 
+def phrase_probe(text: str) -> str:
+    """The longest word of a phrase, lower-cased: any text the phrase matches
+    contains it (whitespace between words may vary, words may not)."""
+    words = normalise(text).lower().split(" ")
+    return max(words, key=len)
+
+
 @dataclass(frozen=True)
 class Hit:
     """A phrase that fired, and the text it matched."""
@@ -75,7 +82,10 @@ def find_hits(text: str, phrases: Iterable[Phrase], language: str | None) -> lis
     with ``negated=True`` so the why can say it was ignored.
     """
     hits: list[Hit] = []
+    lowered = text.lower()
     for phrase in phrases:
+        if phrase.probe and phrase.probe not in lowered:
+            continue
         if phrase.language and language and phrase.language != language:
             continue
         negated_hit: Hit | None = None

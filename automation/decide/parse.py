@@ -17,7 +17,7 @@ from typing import Any
 from automation.decide import schema as s
 from automation.decide import values as v
 from automation.decide.grid import Row, Sheet, split_list
-from automation.decide.matching import compile_phrase
+from automation.decide.matching import compile_phrase, phrase_probe
 from automation.decide.parse_people import cell, parse_coverage, parse_team
 from automation.decide.tables import (
     CATEGORIES,
@@ -98,7 +98,8 @@ def _phrase(row: Row, column: str, category: str, text: str, pattern: bool) -> P
             return None
     else:
         regex = compile_phrase(text)
-    return Phrase(category, text, regex, language, pattern, row.where(column))
+    probe = "" if pattern else phrase_probe(text)
+    return Phrase(category, text, regex, language, pattern, row.where(column), probe)
 
 
 def parse_triggers(sheet: Sheet) -> list[Phrase]:

@@ -95,6 +95,9 @@ class Phrase:
     language: str = ""
     is_pattern: bool = False
     where: str = ""  # Tab!Cell it came from, for the why
+    # Lower-cased literal the text must contain for the phrase to match; a
+    # cheap substring test that skips most regex searches ("" = always search).
+    probe: str = ""
 
 
 @dataclass(frozen=True)

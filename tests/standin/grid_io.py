@@ -74,7 +74,8 @@ def write_block(
     """Write ``rows`` at the target's top-left (or ``at``); ``None`` cells are skipped.
 
     A single-cell target is an anchor that expands; a larger bounded target
-    refuses data that does not fit.  The grid grows when data runs past it.
+    refuses data that does not fit.  Writes past the grid fail ("exceeds grid
+    limits", as reported for values.update); only append (``at`` given) grows it.
     """
     sheet = target.sheet
     r0, c0 = at if at is not None else (target.r0, target.c0)
@@ -90,6 +91,14 @@ def write_block(
             raise bad_request(
                 f"Requested writing within range [{range_text}], but tried writing to "
                 f"column [{col_letters(target.c1)}]"
+            )
+    if at is None and height and width:
+        rows_max, cols_max = sheet.row_count, sheet.col_count
+        if r0 + height > rows_max or c0 + width > cols_max:
+            attempted = format_range(sheet.title, r0, r0 + height, c0, c0 + width)
+            raise bad_request(
+                f"Range ({attempted}) exceeds grid limits. Max rows: {rows_max}, "
+                f"max columns: {cols_max}"
             )
     converted = [[None if v is None else (v,) for v in row] for row in rows]
     result = WriteResult(sheet.title, r0, r0 + height, c0, c0 + width)
