@@ -14,12 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from automation.decide.core import decide  # noqa: E402
-from automation.decide.load import TeamLoad  # noqa: E402
-from automation.decide.parse import parse_tables  # noqa: E402
-from automation.decide.starter import starter_tabs  # noqa: E402
-from automation.model import Address, Message  # noqa: E402
-from automation.ports import Grid  # noqa: E402
+from automation.decide.core import decide
+from automation.decide.load import TeamLoad
+from automation.decide.parse import parse_tables
+from automation.decide.starter import starter_tabs
+from automation.model import Address, Message
+from automation.ports import Grid
 
 ROLES = ["general", "billing", "refunds", "technical", "sales", "retention", "legal"]
 ZONES = ["Europe/London", "America/Denver", "Australia/Melbourne", "Europe/Berlin"]
@@ -30,26 +30,54 @@ def bench_tabs() -> dict[str, Grid]:
     tabs: dict[str, Grid] = {s.title: (s.header, *s.rows) for s in starter_tabs()}
     team = [tabs["Team"][0]]
     for i in range(30):
-        team.append((f"Person {i}", f"p{i}@shop.test", ", ".join({ROLES[i % 7], ROLES[(i * 3) % 7]}),
-                     str(1 + i % 3), ZONES[i % 4], "Mon-Fri", "08:00", "17:00", "5",
-                     f"Person {(i + 1) % 30}", "en, de" if i % 2 else "en, es", "Yes"))  # fmt: skip
+        team.append(
+            (
+                f"Person {i}",
+                f"p{i}@shop.test",
+                ", ".join({ROLES[i % 7], ROLES[(i * 3) % 7]}),
+                str(1 + i % 3),
+                ZONES[i % 4],
+                "Mon-Fri",
+                "08:00",
+                "17:00",
+                "5",
+                f"Person {(i + 1) % 30}",
+                "en, de" if i % 2 else "en, es",
+                "Yes",
+            )
+        )
     tabs["Team"] = tuple(team)
     triggers = list(tabs["Triggers"])
     for i in range(500 - (len(triggers) - 1)):
         triggers.append((CATEGORIES[i % 5], f"owner phrase {i}", "", "phrase"))
     tabs["Triggers"] = tuple(triggers)
-    tabs["Response times"] = tuple(r if i == 0 else (*r[:4], "")
-                                   for i, r in enumerate(tabs["Response times"]))  # fmt: skip
+    tabs["Response times"] = tuple(
+        r if i == 0 else (*r[:4], "") for i, r in enumerate(tabs["Response times"])
+    )
     return tabs
 
 
 def message(i: int) -> Message:
-    body = ("Hello, my invoice for March looks wrong and the website shows an error "
-            "when I log in. This is urgent, we are disappointed. " * (1 + i % 8))  # fmt: skip
+    body = (
+        "Hello, my invoice for March looks wrong and the website shows an error "
+        "when I log in. This is urgent, we are disappointed. " * (1 + i % 8)
+    )
     when = datetime(2025, 3, 3, tzinfo=UTC) + timedelta(minutes=37 * i)
-    return Message(key=str(i), message_id=f"{i}@bench", sender=Address("", f"c{i}@cust{i % 9}.de"),
-                   reply_to=(), to=(), cc=(), subject=f"Order {i} problem", date=when,
-                   in_reply_to=(), references=(), headers=(), body_text=body, new_text=body)  # fmt: skip
+    return Message(
+        key=str(i),
+        message_id=f"{i}@bench",
+        sender=Address("", f"c{i}@cust{i % 9}.de"),
+        reply_to=(),
+        to=(),
+        cc=(),
+        subject=f"Order {i} problem",
+        date=when,
+        in_reply_to=(),
+        references=(),
+        headers=(),
+        body_text=body,
+        new_text=body,
+    )
 
 
 def main() -> None:

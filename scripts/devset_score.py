@@ -82,14 +82,22 @@ def owner_tabs(team: Mapping[str, Any]) -> dict[str, Grid]:
         tabs["Team"][0],
         [
             (
-                m["name"], m["email"], ", ".join(m["roles"]), str(m["tier"]), m["time_zone"],
-                ", ".join(m["working_hours"]["days"]), m["working_hours"]["start"],
-                m["working_hours"]["end"], str(m["max_concurrent_cases"]), m.get("backup", ""),
-                ", ".join(m["languages"]), "Yes",
+                m["name"],
+                m["email"],
+                ", ".join(m["roles"]),
+                str(m["tier"]),
+                m["time_zone"],
+                ", ".join(m["working_hours"]["days"]),
+                m["working_hours"]["start"],
+                m["working_hours"]["end"],
+                str(m["max_concurrent_cases"]),
+                m.get("backup", ""),
+                ", ".join(m["languages"]),
+                "Yes",
             )
             for m in members
         ],
-    )  # fmt: skip
+    )
     topics = []
     for row in tabs["Topics"][1:]:
         name, role, keywords, expert, when = row
@@ -99,8 +107,9 @@ def owner_tabs(team: Mapping[str, Any]) -> dict[str, Grid]:
             expert = legal
         topics.append((name, role, keywords, expert, when))
     for role, description in team["roles"].items():
-        topics.append((f"{role} (owner's description)", role,
-                       ", ".join(_role_keywords(description)), "", ""))  # fmt: skip
+        topics.append(
+            (f"{role} (owner's description)", role, ", ".join(_role_keywords(description)), "", "")
+        )
     # A member with a single role: their listed topics are that role's subject matter.
     for m in members:
         if len(m["roles"]) == 1:
@@ -117,11 +126,16 @@ def owner_tabs(team: Mapping[str, Any]) -> dict[str, Grid]:
     tabs["Accounts"] = _grid(
         tabs["Accounts"][0],
         [
-            (a["domain"], a["company"], f"{a['sites']} sites",
-             str(a["contract_value_eur_per_year"]), a["account_manager"])
+            (
+                a["domain"],
+                a["company"],
+                f"{a['sites']} sites",
+                str(a["contract_value_eur_per_year"]),
+                a["account_manager"],
+            )
             for a in team["vip_accounts"]["accounts"]
         ],
-    )  # fmt: skip
+    )
     regions = team["regions"]
     bands = {
         "americas": ("-12:00", "-03:00"),
@@ -150,10 +164,16 @@ def owner_tabs(team: Mapping[str, Any]) -> dict[str, Grid]:
     )
     settings = {row[0]: row for row in tabs["Settings"][1:]}
     caps = re.search(r"such as ([A-Z, ]+)\)", team["trigger_phrases"]["emotion_rules"]["all_caps"])
-    settings["Acronyms (not shouting)"] = ("Acronyms (not shouting)",
-                                           caps.group(1) if caps else "", "")  # fmt: skip
-    settings["Backup takes off-shift cases from"] = ("Backup takes off-shift cases from",
-                                                     "Critical", "")  # fmt: skip
+    settings["Acronyms (not shouting)"] = (
+        "Acronyms (not shouting)",
+        caps.group(1) if caps else "",
+        "",
+    )
+    settings["Backup takes off-shift cases from"] = (
+        "Backup takes off-shift cases from",
+        "Critical",
+        "",
+    )
     settings["Default region"] = ("Default region", "europe", "")
     settings["Business time zone"] = ("Business time zone", "Europe/Amsterdam", "")
     tabs["Settings"] = _grid(tabs["Settings"][0], list(settings.values()))
@@ -162,19 +182,25 @@ def owner_tabs(team: Mapping[str, Any]) -> dict[str, Grid]:
 
 def _case_row(case_id: str, decision: Decision, messages: int, opened: datetime) -> CaseRow:
     values = {
-        "Opened": opened.isoformat(), "Role": decision.role,
-        "Routed to": decision.assignee or "", "Priority (auto)": decision.priority.label,
-        "Priority": decision.priority.label, "Messages": str(messages),
-        "Status": "Waiting on customer", "Triggers": ", ".join(decision.triggers),
+        "Opened": opened.isoformat(),
+        "Role": decision.role,
+        "Routed to": decision.assignee or "",
+        "Priority (auto)": decision.priority.label,
+        "Priority": decision.priority.label,
+        "Messages": str(messages),
+        "Status": "Waiting on customer",
+        "Triggers": ", ".join(decision.triggers),
         "First response due": decision.first_response_due.isoformat()
-        if decision.first_response_due else "",
+        if decision.first_response_due
+        else "",
         "Resolution due": decision.resolution_due.isoformat() if decision.resolution_due else "",
-    }  # fmt: skip
+    }
     return CaseRow(case_id, frozen_map(values))
 
 
-def _thread(msg: Message, by_id: dict[str, str], tag: re.Pattern[str],
-            by_tag: dict[str, str]) -> str | None:  # fmt: skip
+def _thread(
+    msg: Message, by_id: dict[str, str], tag: re.Pattern[str], by_tag: dict[str, str]
+) -> str | None:
     for ref in reversed(msg.thread_ids):
         if ref.lower() in by_id:
             return by_id[ref.lower()]
@@ -286,8 +312,10 @@ def report(rows: list[tuple[dict[str, Any], dict[str, Any]]], show: bool) -> Non
             if w["expected_assignee_or_any"] != d.assignee:
                 miss.append(f"assignee {w['expected_assignee_or_any']} got {d.assignee}")
             if miss:
-                print(f"\n{w['file']}: " + "; ".join(miss) + f"\n  label: {w['notes'][:300]}"
-                      f"\n  why: {d.why[:600]}")  # fmt: skip
+                print(
+                    f"\n{w['file']}: " + "; ".join(miss) + f"\n  label: {w['notes'][:300]}"
+                    f"\n  why: {d.why[:600]}"
+                )
 
 
 if __name__ == "__main__":

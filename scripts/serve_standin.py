@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tests.standin import SheetsStandIn  # noqa: E402
+from tests.standin import SheetsStandIn
 
 
 def main(argv: list[str] | None = None) -> int:

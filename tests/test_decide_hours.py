@@ -14,8 +14,9 @@ LONDON = Calendar(ZoneInfo("Europe/London"), WEEKDAYS, time(9), time(17))
 NEW_YORK = Calendar(ZoneInfo("America/New_York"), WEEKDAYS, time(9), time(17))
 SYDNEY = Calendar(ZoneInfo("Australia/Sydney"), WEEKDAYS, time(9), time(17))
 NIGHTS = Calendar(ZoneInfo("Europe/London"), WEEKDAYS, time(22), time(6))
-LONDON_HOLIDAY = Calendar(ZoneInfo("Europe/London"), WEEKDAYS, time(9), time(17),
-                          frozenset({date(2025, 3, 10)}))  # fmt: skip
+LONDON_HOLIDAY = Calendar(
+    ZoneInfo("Europe/London"), WEEKDAYS, time(9), time(17), frozenset({date(2025, 3, 10)})
+)
 
 
 def utc(*args: int) -> datetime:
@@ -25,29 +26,67 @@ def utc(*args: int) -> datetime:
 # (situation, calendar, start, duration, expected due in UTC)
 DUE = [
     ("inside one shift", LONDON, utc(2025, 3, 4, 10), timedelta(hours=2), utc(2025, 3, 4, 12)),
-    ("before the shift starts", LONDON, utc(2025, 3, 4, 7), timedelta(hours=1), utc(2025, 3, 4, 10)),
+    (
+        "before the shift starts",
+        LONDON,
+        utc(2025, 3, 4, 7),
+        timedelta(hours=1),
+        utc(2025, 3, 4, 10),
+    ),
     ("over the weekend", LONDON, utc(2025, 3, 7, 16), timedelta(hours=2), utc(2025, 3, 10, 10)),
     ("started on Saturday", LONDON, utc(2025, 3, 8, 12), timedelta(hours=1), utc(2025, 3, 10, 10)),
-    ("US spring forward weekend", NEW_YORK, utc(2025, 3, 7, 21), timedelta(hours=2),
-     utc(2025, 3, 10, 14)),
-    ("UK spring forward weekend", LONDON, utc(2025, 3, 28, 16), timedelta(hours=2),
-     utc(2025, 3, 31, 9)),
+    (
+        "US spring forward weekend",
+        NEW_YORK,
+        utc(2025, 3, 7, 21),
+        timedelta(hours=2),
+        utc(2025, 3, 10, 14),
+    ),
+    (
+        "UK spring forward weekend",
+        LONDON,
+        utc(2025, 3, 28, 16),
+        timedelta(hours=2),
+        utc(2025, 3, 31, 9),
+    ),
     ("Sydney DST ends", SYDNEY, utc(2025, 4, 4, 5), timedelta(hours=2), utc(2025, 4, 7, 0)),
-    ("holiday skipped", LONDON_HOLIDAY, utc(2025, 3, 7, 16), timedelta(hours=2),
-     utc(2025, 3, 11, 10)),
-    ("night shift past midnight", NIGHTS, utc(2025, 3, 4, 23), timedelta(hours=2),
-     utc(2025, 3, 5, 1)),
-    ("a full 8h day rolls to the next", LONDON, utc(2025, 3, 4, 9), timedelta(hours=8),
-     utc(2025, 3, 4, 17)),
-    ("40 business hours is a week", LONDON, utc(2025, 3, 4, 9), timedelta(hours=40),
-     utc(2025, 3, 10, 17)),
-]  # fmt: skip
+    (
+        "holiday skipped",
+        LONDON_HOLIDAY,
+        utc(2025, 3, 7, 16),
+        timedelta(hours=2),
+        utc(2025, 3, 11, 10),
+    ),
+    (
+        "night shift past midnight",
+        NIGHTS,
+        utc(2025, 3, 4, 23),
+        timedelta(hours=2),
+        utc(2025, 3, 5, 1),
+    ),
+    (
+        "a full 8h day rolls to the next",
+        LONDON,
+        utc(2025, 3, 4, 9),
+        timedelta(hours=8),
+        utc(2025, 3, 4, 17),
+    ),
+    (
+        "40 business hours is a week",
+        LONDON,
+        utc(2025, 3, 4, 9),
+        timedelta(hours=40),
+        utc(2025, 3, 10, 17),
+    ),
+]
 
 
-@pytest.mark.parametrize(("situation", "calendar", "start", "duration", "due"), DUE,
-                         ids=[d[0] for d in DUE])  # fmt: skip
-def test_add_business_time(situation: str, calendar: Calendar, start: datetime,
-                           duration: timedelta, due: datetime) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("situation", "calendar", "start", "duration", "due"), DUE, ids=[d[0] for d in DUE]
+)
+def test_add_business_time(
+    situation: str, calendar: Calendar, start: datetime, duration: timedelta, due: datetime
+) -> None:
     assert add_business_time(start, duration, calendar) == due, situation
 
 
@@ -62,11 +101,12 @@ OPEN = [
     ("New York 09:00 EDT", NEW_YORK, utc(2025, 3, 10, 13), True),
     ("night shift after midnight", NIGHTS, utc(2025, 3, 5, 3), True),
     ("holiday", LONDON_HOLIDAY, utc(2025, 3, 10, 12), False),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("situation", "calendar", "moment", "expected"), OPEN,
-                         ids=[o[0] for o in OPEN])  # fmt: skip
+@pytest.mark.parametrize(
+    ("situation", "calendar", "moment", "expected"), OPEN, ids=[o[0] for o in OPEN]
+)
 def test_is_open(situation: str, calendar: Calendar, moment: datetime, expected: bool) -> None:
     assert calendar.is_open(moment) is expected, situation
 

@@ -15,14 +15,36 @@ from automation.model import Priority
 from tests.test_decide_support import TEAM_ROWS, msg, tables
 
 NAMES = [row[0] for row in TEAM_ROWS]
-WORDS = ["invoice", "refund", "login", "api", "delivery", "hello", "urgent", "please",
-         "disappointed", "contract", "WHY", "IS", "THIS", "BROKEN", "not", "thanks", "hacked",
-         "manager", "today", "parcel", "error", "website"]  # fmt: skip
+WORDS = [
+    "invoice",
+    "refund",
+    "login",
+    "api",
+    "delivery",
+    "hello",
+    "urgent",
+    "please",
+    "disappointed",
+    "contract",
+    "WHY",
+    "IS",
+    "THIS",
+    "BROKEN",
+    "not",
+    "thanks",
+    "hacked",
+    "manager",
+    "today",
+    "parcel",
+    "error",
+    "website",
+]
 SENDERS = ["a@x.co.uk", "b@y.com.au", "c@z.us", "d@bigco.com", "e@plain.com", "f@q.de"]
 
 texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=25).map(" ".join)
-moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2025, 12, 31),
-                       timezones=st.just(UTC))  # fmt: skip
+moments = st.datetimes(
+    min_value=datetime(2025, 1, 1), max_value=datetime(2025, 12, 31), timezones=st.just(UTC)
+)
 loads = st.dictionaries(st.sampled_from(NAMES).map(str.casefold), st.integers(0, 6))
 away_sets = st.sets(st.sampled_from(NAMES), max_size=4)
 
@@ -34,8 +56,9 @@ def _tables_with_away(away: set[str], day: date):  # type: ignore[no-untyped-def
 
 @settings(max_examples=150, deadline=None)
 @given(text=texts, sender=st.sampled_from(SENDERS), now=moments, open_=loads, away=away_sets)
-def test_nobody_past_cap_and_nobody_away(text: str, sender: str, now: datetime,
-                                         open_: dict[str, int], away: set[str]) -> None:  # fmt: skip
+def test_nobody_past_cap_and_nobody_away(
+    text: str, sender: str, now: datetime, open_: dict[str, int], away: set[str]
+) -> None:
     t = _tables_with_away(away, now.date())
     team_load = TeamLoad(open_)
     decision = decide(msg(text=text, sender=sender, date=now), None, t, team_load, now)
@@ -49,24 +72,33 @@ def test_nobody_past_cap_and_nobody_away(text: str, sender: str, now: datetime,
     assert person.name not in away or now.astimezone(person.time_zone).date() != now.date()
 
 
-CRITICAL_PHRASES = ["Your website is down.", "I received a phishing email from you.",
-                    "Our lawyer will contact you."]  # fmt: skip
+CRITICAL_PHRASES = [
+    "Your website is down.",
+    "I received a phishing email from you.",
+    "Our lawyer will contact you.",
+]
 
 
 @settings(max_examples=100, deadline=None)
-@given(text=texts, critical=st.sampled_from(CRITICAL_PHRASES), now=moments,
-       sender=st.sampled_from(SENDERS))  # fmt: skip
+@given(
+    text=texts,
+    critical=st.sampled_from(CRITICAL_PHRASES),
+    now=moments,
+    sender=st.sampled_from(SENDERS),
+)
 def test_critical_never_low(text: str, critical: str, now: datetime, sender: str) -> None:
     t = tables()
-    decision = decide(msg(text=f"{text} {critical}", sender=sender, date=now), None, t,
-                      TeamLoad(), now)  # fmt: skip
+    decision = decide(
+        msg(text=f"{text} {critical}", sender=sender, date=now), None, t, TeamLoad(), now
+    )
     assert decision.priority is Priority.CRITICAL, decision.why
 
 
 @settings(max_examples=100, deadline=None)
 @given(text=texts, now=moments, open_=loads, sender=st.sampled_from(SENDERS))
-def test_same_inputs_same_decision(text: str, now: datetime, open_: dict[str, int],
-                                   sender: str) -> None:  # fmt: skip
+def test_same_inputs_same_decision(
+    text: str, now: datetime, open_: dict[str, int], sender: str
+) -> None:
     t = tables()
     m = msg(text=text, sender=sender, date=now - timedelta(minutes=5))
     assert decide(m, None, t, TeamLoad(open_), now) == decide(m, None, t, TeamLoad(open_), now)

@@ -18,54 +18,157 @@ TABLES = tables()
 # (situation, message kwargs, triggers expected, priority, why fragment)
 SITUATIONS = [
     ("routine question", {}, (), Priority.LOW, "nothing pressing found, can wait -> Low"),
-    ("urgent phrase", {"text": "Please help, this is urgent."}, ("urgency",), Priority.HIGH,
-     'urgency: "urgent"'),
-    ("negated urgency", {"text": "Not urgent at all, whenever you can."}, (), Priority.LOW,
-     '"urgent" (urgency, negated)'),
-    ("api not inside rapid", {"text": "Thanks for the rapid reply."}, (), Priority.LOW,
-     "triggers: none"),
-    ("api as a word", {"text": "How do I use your API to export orders?"}, ("complexity",),
-     Priority.LOW, 'complexity: "API"'),
-    ("inherited Re: subject ignored", {"subject": "Re: URGENT outage", "text": "Thanks, all good."},
-     (), Priority.LOW, "triggers: none"),
-    ("own subject counts", {"subject": "Urgent: invoice", "text": "See above."}, ("urgency",),
-     Priority.HIGH, 'urgency: "Urgent"'),
-    ("emotion", {"text": "This is unacceptable, I expected better."}, ("emotion",), Priority.HIGH,
-     'emotion: "unacceptable"'),
-    ("shouting", {"text": "WHY IS MY ORDER STILL MISSING please"}, ("emotion",), Priority.HIGH,
-     'capitals "WHY IS MY ORDER'),
-    ("acronyms are not shouting", {"text": "My VAT ID on the PDF is wrong"}, (), Priority.LOW,
-     "triggers: none"),
-    ("repeated contact in text", {"text": "This is the third time I write about this."},
-     ("emotion",), Priority.HIGH, 'repeated contact: "third time I'),
-    ("importance header", {"headers": (("importance", "high"),)}, ("urgency",), Priority.HIGH,
-     "marked important: Importance: high"),
-    ("x-priority 1", {"headers": (("x-priority", "1 (Highest)"),)}, ("urgency",), Priority.HIGH,
-     "X-Priority: 1"),
-    ("key account is value, not priority", {"sender": "amy@eu.bigco.com"}, ("value",),
-     Priority.LOW, "key account BigCo Ltd"),
-    ("major client complaint", {"sender": "amy@bigco.com", "text": "We are very disappointed."},
-     ("emotion", "value"), Priority.CRITICAL, "major client complaint"),
-    ("outage", {"text": "Your website is down and we can't take orders."}, ("urgency",),
-     Priority.CRITICAL, "operations stopped"),
-    ("security concern", {"text": "I got a phishing email pretending to be you."}, ("urgency",),
-     Priority.CRITICAL, "security concern"),
-    ("legal threat", {"text": "My solicitor will be in touch."}, (), Priority.CRITICAL,
-     "legal threat"),
-    ("no workaround", {"text": "The login still not working, tried everything."}, (),
-     Priority.HIGH, "no workaround"),
-    ("conflict resolves upward", {"text": "No rush, but the site is down."}, ("urgency",),
-     Priority.CRITICAL, "operations stopped"),
-    ("phrase in another language only counts there",
-     {"text": "Bitte dringend prüfen, wir haben das Problem noch immer mit der Rechnung."},
-     ("urgency",), Priority.HIGH, 'urgency: "dringend"'),
-]  # fmt: skip
+    (
+        "urgent phrase",
+        {"text": "Please help, this is urgent."},
+        ("urgency",),
+        Priority.HIGH,
+        'urgency: "urgent"',
+    ),
+    (
+        "negated urgency",
+        {"text": "Not urgent at all, whenever you can."},
+        (),
+        Priority.LOW,
+        '"urgent" (urgency, negated)',
+    ),
+    (
+        "api not inside rapid",
+        {"text": "Thanks for the rapid reply."},
+        (),
+        Priority.LOW,
+        "triggers: none",
+    ),
+    (
+        "api as a word",
+        {"text": "How do I use your API to export orders?"},
+        ("complexity",),
+        Priority.LOW,
+        'complexity: "API"',
+    ),
+    (
+        "inherited Re: subject ignored",
+        {"subject": "Re: URGENT outage", "text": "Thanks, all good."},
+        (),
+        Priority.LOW,
+        "triggers: none",
+    ),
+    (
+        "own subject counts",
+        {"subject": "Urgent: invoice", "text": "See above."},
+        ("urgency",),
+        Priority.HIGH,
+        'urgency: "Urgent"',
+    ),
+    (
+        "emotion",
+        {"text": "This is unacceptable, I expected better."},
+        ("emotion",),
+        Priority.HIGH,
+        'emotion: "unacceptable"',
+    ),
+    (
+        "shouting",
+        {"text": "WHY IS MY ORDER STILL MISSING please"},
+        ("emotion",),
+        Priority.HIGH,
+        'capitals "WHY IS MY ORDER',
+    ),
+    (
+        "acronyms are not shouting",
+        {"text": "My VAT ID on the PDF is wrong"},
+        (),
+        Priority.LOW,
+        "triggers: none",
+    ),
+    (
+        "repeated contact in text",
+        {"text": "This is the third time I write about this."},
+        ("emotion",),
+        Priority.HIGH,
+        'repeated contact: "third time I',
+    ),
+    (
+        "importance header",
+        {"headers": (("importance", "high"),)},
+        ("urgency",),
+        Priority.HIGH,
+        "marked important: Importance: high",
+    ),
+    (
+        "x-priority 1",
+        {"headers": (("x-priority", "1 (Highest)"),)},
+        ("urgency",),
+        Priority.HIGH,
+        "X-Priority: 1",
+    ),
+    (
+        "key account is value, not priority",
+        {"sender": "amy@eu.bigco.com"},
+        ("value",),
+        Priority.LOW,
+        "key account BigCo Ltd",
+    ),
+    (
+        "major client complaint",
+        {"sender": "amy@bigco.com", "text": "We are very disappointed."},
+        ("emotion", "value"),
+        Priority.CRITICAL,
+        "major client complaint",
+    ),
+    (
+        "outage",
+        {"text": "Your website is down and we can't take orders."},
+        ("urgency",),
+        Priority.CRITICAL,
+        "operations stopped",
+    ),
+    (
+        "security concern",
+        {"text": "I got a phishing email pretending to be you."},
+        ("urgency",),
+        Priority.CRITICAL,
+        "security concern",
+    ),
+    (
+        "legal threat",
+        {"text": "My solicitor will be in touch."},
+        (),
+        Priority.CRITICAL,
+        "legal threat",
+    ),
+    (
+        "no workaround",
+        {"text": "The login still not working, tried everything."},
+        (),
+        Priority.HIGH,
+        "no workaround",
+    ),
+    (
+        "conflict resolves upward",
+        {"text": "No rush, but the site is down."},
+        ("urgency",),
+        Priority.CRITICAL,
+        "operations stopped",
+    ),
+    (
+        "phrase in another language only counts there",
+        {"text": "Bitte dringend prüfen, wir haben das Problem noch immer mit der Rechnung."},
+        ("urgency",),
+        Priority.HIGH,
+        'urgency: "dringend"',
+    ),
+]
 
 
-@pytest.mark.parametrize(("situation", "kwargs", "triggers", "priority", "why"), SITUATIONS,
-                         ids=[s[0] for s in SITUATIONS])  # fmt: skip
-def test_triggers_and_priority(situation: str, kwargs: dict, triggers: tuple[str, ...],
-                               priority: Priority, why: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("situation", "kwargs", "triggers", "priority", "why"),
+    SITUATIONS,
+    ids=[s[0] for s in SITUATIONS],
+)
+def test_triggers_and_priority(
+    situation: str, kwargs: dict, triggers: tuple[str, ...], priority: Priority, why: str
+) -> None:
     decision = decide(msg(**kwargs), None, TABLES, TeamLoad(), TUESDAY_MORNING)
     assert decision.triggers == triggers, decision.why
     assert decision.priority is priority, decision.why
@@ -74,26 +177,56 @@ def test_triggers_and_priority(situation: str, kwargs: dict, triggers: tuple[str
 
 # (situation, case row values, priority expected, why fragment)
 REPLIES = [
-    ("person's edit wins", {"priority": "Low", "auto": "Critical", "role": "general",
-                            "routed_to": "Ana"}, Priority.LOW, "set by a person in the sheet"),
-    ("no edit: judged afresh", {"priority": "Low", "auto": "Low", "role": "general",
-                                "routed_to": "Ana"}, Priority.LOW, "can wait"),
-    ("breached first response", {"auto": "Low", "priority": "Low", "role": "general",
-                                 "routed_to": "Ana", "status": "New",
-                                 "first_due": (TUESDAY_MORNING - timedelta(hours=1)).isoformat()},
-     Priority.HIGH, "commitment breached: first response was due"),
-    ("answered case is not breached", {"auto": "Low", "priority": "Low", "role": "general",
-                                       "routed_to": "Ana", "status": "Waiting on customer",
-                                       "first_due": (TUESDAY_MORNING - timedelta(hours=1)).isoformat()},
-     Priority.LOW, "triggers: none"),
-    ("many earlier messages", {"auto": "Low", "priority": "Low", "role": "general",
-                               "routed_to": "Ana", "messages": "3"},
-     Priority.HIGH, "repeated contact: 3 earlier customer messages"),
-]  # fmt: skip
+    (
+        "person's edit wins",
+        {"priority": "Low", "auto": "Critical", "role": "general", "routed_to": "Ana"},
+        Priority.LOW,
+        "set by a person in the sheet",
+    ),
+    (
+        "no edit: judged afresh",
+        {"priority": "Low", "auto": "Low", "role": "general", "routed_to": "Ana"},
+        Priority.LOW,
+        "can wait",
+    ),
+    (
+        "breached first response",
+        {
+            "auto": "Low",
+            "priority": "Low",
+            "role": "general",
+            "routed_to": "Ana",
+            "status": "New",
+            "first_due": (TUESDAY_MORNING - timedelta(hours=1)).isoformat(),
+        },
+        Priority.HIGH,
+        "commitment breached: first response was due",
+    ),
+    (
+        "answered case is not breached",
+        {
+            "auto": "Low",
+            "priority": "Low",
+            "role": "general",
+            "routed_to": "Ana",
+            "status": "Waiting on customer",
+            "first_due": (TUESDAY_MORNING - timedelta(hours=1)).isoformat(),
+        },
+        Priority.LOW,
+        "triggers: none",
+    ),
+    (
+        "many earlier messages",
+        {"auto": "Low", "priority": "Low", "role": "general", "routed_to": "Ana", "messages": "3"},
+        Priority.HIGH,
+        "repeated contact: 3 earlier customer messages",
+    ),
+]
 
 
-@pytest.mark.parametrize(("situation", "values", "priority", "why"), REPLIES,
-                         ids=[r[0] for r in REPLIES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("situation", "values", "priority", "why"), REPLIES, ids=[r[0] for r in REPLIES]
+)
 def test_replies(situation: str, values: dict, priority: Priority, why: str) -> None:
     reply = msg(subject="Re: Question", text="Any news on this?")
     decision = decide(reply, case_row(**values), TABLES, TeamLoad(), TUESDAY_MORNING)
@@ -102,28 +235,41 @@ def test_replies(situation: str, values: dict, priority: Priority, why: str) -> 
 
 
 def test_owner_phrase_and_pattern_from_tabs() -> None:
-    grid = with_rows("Triggers", ("value", "espresso bar chain", "", "phrase"),
-                     ("urgency", r"\bgrand opening\b", "", "pattern"))  # fmt: skip
+    grid = with_rows(
+        "Triggers",
+        ("value", "espresso bar chain", "", "phrase"),
+        ("urgency", r"\bgrand opening\b", "", "pattern"),
+    )
     custom = tables(Triggers=grid)
     text = "We run an espresso bar chain; our grand opening is soon."
     decision = decide(msg(text=text), None, custom, TeamLoad(), TUESDAY_MORNING)
     assert decision.triggers == ("urgency", "value")
 
 
-@pytest.mark.parametrize(("subject", "clean"), [
-    ("Re: Fwd: Broken kettle", "Broken kettle"),
-    ("AW: Rechnung [AB-10412]", "Rechnung"),
-    ("RE: [BB-10415] Order", "Order"),
-    ("Refund please", "Refund please"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("subject", "clean"),
+    [
+        ("Re: Fwd: Broken kettle", "Broken kettle"),
+        ("AW: Rechnung [AB-10412]", "Rechnung"),
+        ("RE: [BB-10415] Order", "Order"),
+        ("Refund please", "Refund please"),
+    ],
+)
 def test_clean_subject(subject: str, clean: str) -> None:
     assert clean_subject(subject) == clean
 
 
-@pytest.mark.parametrize(("phrase", "text", "hit"), [
-    ("api", "rapid", False), ("api", "the API docs", True), ("can't", "I can’t log in", True),
-    ("fed up", "fed\n up", True), ("invoice", "two invoices", True), ("!!!", "help!!!", True),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("phrase", "text", "hit"),
+    [
+        ("api", "rapid", False),
+        ("api", "the API docs", True),
+        ("can't", "I can’t log in", True),
+        ("fed up", "fed\n up", True),
+        ("invoice", "two invoices", True),
+        ("!!!", "help!!!", True),
+    ],
+)
 def test_word_boundaries(phrase: str, text: str, hit: bool) -> None:
     from automation.decide.matching import normalise
 

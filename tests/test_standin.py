@@ -309,3 +309,27 @@ def test_grid_data_render() -> None:
     cell = got["sheets"][0]["data"][0]["rowData"][1]["values"][0]
     assert cell == {"userEnteredValue": {"stringValue": "C-1"},
                     "effectiveValue": {"stringValue": "C-1"}, "formattedValue": "C-1"}
+
+
+def test_mount_on_authorized_session_and_columns_major() -> None:
+    from google.auth.credentials import AnonymousCredentials
+    from google.auth.transport.requests import AuthorizedSession
+
+    api = SheetsStandIn()
+    sid = api.create_spreadsheet(sheets=("Cases",))
+    session = api.mount(AuthorizedSession(AnonymousCredentials()))
+    ws = gspread.Client(auth=None, session=session).open_by_key(sid).worksheet("Cases")
+    ws.update([["a", "b"], ["c", "d"]], "A1", major_dimension="COLUMNS")
+    assert api.grid(sid, "Cases") == [["a", "c"], ["b", "d"]]
+    assert ws.get("A1:B2", major_dimension="COLUMNS") == [["a", "b"], ["c", "d"]]
+
+
+def test_values_batch_update_is_all_or_nothing() -> None:
+    api, sid, client = make()
+    before = api.grid(sid, "Cases")
+    reply = client.http_client.session.post(f"{BASE}/{sid}/values:batchUpdate", json={
+        "valueInputOption": "USER_ENTERED",
+        "data": [{"range": "Cases!B2", "values": [["fine"]]},
+                 {"range": "Cases!B3", "values": [["=evil()"]]}]})
+    assert reply.status_code == 400
+    assert api.grid(sid, "Cases") == before

@@ -155,6 +155,8 @@ class SheetsStore:
             self._batch(batch, what="create")
         created = tuple(dict.fromkeys(n.case_id for n in changes.creates))
         cycle.created.update(n.case_id for n in creates)
+        for case in creates:  # what a misdirected write would have to restore
+            cycle.values[case.case_id] = {**case.values, columns.CASE_ID: case.case_id}
         cycle.repaired = True
         if batch:
             self._cycle = None  # positions moved; another apply must read again

@@ -8,6 +8,7 @@ branch, and who was chosen or skipped and why.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from automation import columns as col
@@ -15,6 +16,7 @@ from automation.decide.hours import (
     add_business_time,
     add_clock_time,
     business_calendar,
+    is_away,
     member_calendar,
 )
 from automation.decide.language import detect_language
@@ -26,7 +28,7 @@ from automation.decide.region import detect_region
 from automation.decide.routing import Request, route
 from automation.decide.tables import Member, Tables
 from automation.decide.topics import choose_topic, keep_case_topic
-from automation.decide.triggers import analysed_text, find_triggers, own_text
+from automation.decide.triggers import analysed_text, find_triggers, own_text, parse_cell_time
 from automation.model import CaseRow, Decision, Message, Priority
 
 
@@ -154,7 +156,7 @@ def decide_reply(
             return _with_why(fresh, note)
         return fresh
     kept = _decide(message, case, tables, team_load, now, keep=current)
-    if tables.absences and _away(current, tables, now):
+    if tables.absences and is_away(current, tables, now):
         return _with_why(
             kept,
             f"{current.name} is away; tell their backup",
@@ -163,15 +165,7 @@ def decide_reply(
     return kept
 
 
-def _away(member: Member, tables: Tables, now: datetime) -> bool:
-    from automation.decide.hours import is_away
-
-    return is_away(member, tables, now)
-
-
 def _with_why(decision: Decision, note: str, notify: tuple[str, ...] = ()) -> Decision:
-    from dataclasses import replace
-
     return replace(decision, why=f"{decision.why} {note}.",
                    notify=tuple(dict.fromkeys(decision.notify + notify)))  # fmt: skip
 
@@ -213,8 +207,6 @@ def assign_queued(case: CaseRow, tables: Tables, team_load: TeamLoad, now: datet
 
 
 def _opened(case: CaseRow) -> datetime | None:
-    from automation.decide.triggers import parse_cell_time
-
     return parse_cell_time(case.get("Opened"))
 
 

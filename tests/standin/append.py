@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from tests.standin.a1 import format_range
-from tests.standin.grid_io import check_matrix, to_rows, write_block
+from tests.standin.grid_io import check_matrix, plan_block, to_rows
 from tests.standin.ranges import Target, resolve_a1
+from tests.standin.shift import shift
 from tests.standin.state import Row, Sheet, Spreadsheet
 from tests.standin.values_api import (
     Query,
@@ -96,10 +97,11 @@ def append(book: Spreadsheet, range_text: str, query: Query, body: Any, strict: 
         at = (r0, c0)
     else:
         at = (table[1], table[2])
+    plan = plan_block(target, rows, option, strict, at=at)
     if insert_option == "INSERT_ROWS" and rows:
-        sheet = target.sheet
-        sheet.rows[at[0] : at[0]] = [Row() for _ in rows]
-    result = write_block(target, rows, option, strict, at=at, bounded=False)
+        target.sheet.rows[at[0] : at[0]] = [Row() for _ in rows]
+        shift(book, target.sheet, "ROWS", at[0], len(rows))
+    result = plan.apply()
     out: JsonObj = {"spreadsheetId": book.spreadsheet_id}
     if table is not None:
         out["tableRange"] = format_range(target.sheet.title, *table)

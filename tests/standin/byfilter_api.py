@@ -13,16 +13,16 @@ from typing import Any
 
 from tests.standin import metadata
 from tests.standin.errors import bad_request
-from tests.standin.grid_io import WriteResult, check_matrix, value_range
+from tests.standin.grid_io import PlannedWrite, WriteResult, check_matrix, value_range
 from tests.standin.state import Spreadsheet
 from tests.standin.values_api import (
     clear_target,
     input_option,
     major_option,
+    plan_one,
     render_option,
     totals,
     updated_data,
-    write_one,
 )
 
 JsonObj = dict[str, Any]
@@ -55,20 +55,16 @@ def batch_update(book: Spreadsheet, body: Any, strict: bool) -> JsonObj:
     body = body if isinstance(body, dict) else {}
     option = input_option(body.get("valueInputOption"))
     data = body.get("data") or []
-    plan = []
+    plans: list[tuple[JsonObj, PlannedWrite]] = []
     for i, item in enumerate(data):
         if not isinstance(item, dict) or not isinstance(item.get("dataFilter"), dict):
             raise bad_request(f"data[{i}].dataFilter must be specified.")
         check_matrix(item.get("values"), f"data[{i}].values")
-        plan.append((i, item, metadata.filter_targets(book, item["dataFilter"])))
-    results: list[tuple[JsonObj, WriteResult]] = []
-    for i, item, targets in plan:
-        for target in targets:
-            written = write_one(
-                book, target, item.get("values"), item.get("majorDimension"), option, strict,
-                f"data[{i}].values",
-            )
-            results.append((item["dataFilter"], written))
+        for target in metadata.filter_targets(book, item["dataFilter"]):
+            plans.append((item["dataFilter"], plan_one(
+                target, item.get("values"), item.get("majorDimension"), option, strict,
+                f"data[{i}].values")))
+    results: list[tuple[JsonObj, WriteResult]] = [(f, p.apply()) for f, p in plans]
     out = totals(book, [r for _, r in results])
     include = bool(body.get("includeValuesInResponse"))
     render = render_option(body.get("responseValueRenderOption"))

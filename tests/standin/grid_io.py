@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.standin.a1 import col_letters, format_range, quote_title
-from tests.standin.cells import from_input, render
+from tests.standin.cells import CellValue, from_input, render
 from tests.standin.errors import bad_request, invalid_field
 from tests.standin.ranges import Target
 
@@ -61,17 +61,34 @@ class WriteResult:
         return out
 
 
-def write_block(
+@dataclass
+class PlannedWrite:
+    """A validated, converted write; ``apply`` cannot fail, so a request can check
+    every part first and only then change the sheet (all-or-nothing)."""
+
+    target: Target
+    result: WriteResult
+    cells: list[tuple[int, int, CellValue | None]]
+    grow_to: tuple[int, int]
+
+    def apply(self) -> WriteResult:
+        sheet = self.target.sheet
+        sheet.grow(*self.grow_to)
+        for r, c, value in self.cells:
+            sheet.set(r, c, value)
+        return self.result
+
+
+def plan_block(
     target: Target,
     rows: list[list[Any]],
     option: str,
     strict: bool,
     *,
     at: tuple[int, int] | None = None,
-    bounded: bool = True,
     range_text: str = "",
-) -> WriteResult:
-    """Write ``rows`` at the target's top-left (or ``at``); ``None`` cells are skipped.
+) -> PlannedWrite:
+    """Plan writing ``rows`` at the target's top-left (or ``at``); ``None`` cells are skipped.
 
     A single-cell target is an anchor that expands; a larger bounded target
     refuses data that does not fit.  Writes past the grid fail ("exceeds grid
@@ -81,7 +98,7 @@ def write_block(
     r0, c0 = at if at is not None else (target.r0, target.c0)
     height = len(rows)
     width = max((len(row) for row in rows), default=0)
-    if bounded and not target.single_cell and at is None:
+    if at is None and not target.single_cell:
         if target.r1 is not None and r0 + height > target.r1:
             raise bad_request(
                 f"Requested writing within range [{range_text}], but tried writing to "
@@ -100,22 +117,18 @@ def write_block(
                 f"Range ({attempted}) exceeds grid limits. Max rows: {rows_max}, "
                 f"max columns: {cols_max}"
             )
-    converted = [[None if v is None else (v,) for v in row] for row in rows]
     result = WriteResult(sheet.title, r0, r0 + height, c0, c0 + width)
-    parsed: list[tuple[int, int, Any]] = []
-    for i, row in enumerate(converted):
-        for j, boxed in enumerate(row):
-            if boxed is None:
+    cells: list[tuple[int, int, CellValue | None]] = []
+    for i, row in enumerate(rows):
+        for j, raw in enumerate(row):
+            if raw is None:
                 continue
-            parsed.append((r0 + i, c0 + j, from_input(boxed[0], option, strict)))
+            cells.append((r0 + i, c0 + j, from_input(raw, option, strict)))
             result.rows.add(r0 + i)
             result.cols.add(c0 + j)
             result.cells += 1
-    if height and width:
-        sheet.grow(r0 + height, c0 + width)
-    for r, c, value in parsed:
-        sheet.set(r, c, value)
-    return result
+    grow_to = (r0 + height, c0 + width) if height and width else (0, 0)
+    return PlannedWrite(target, result, cells, grow_to)
 
 
 def read_block(target: Target, option: str = "FORMATTED_VALUE", major: str = "ROWS",
@@ -123,6 +136,8 @@ def read_block(target: Target, option: str = "FORMATTED_VALUE", major: str = "RO
     """The trimmed values of the target (rows or columns), or None when empty."""
     r0, r1, c0, c1 = target.clipped()
     sheet = target.sheet
+    used_rows, used_cols = sheet.extent()  # trailing empties are trimmed anyway
+    r1, c1 = max(r0, min(r1, used_rows)), max(c0, min(c1, used_cols))
     grid = [
         [render(sheet.get(r, c), option, dt_option) for c in range(c0, c1)]
         for r in range(r0, r1)

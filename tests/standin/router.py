@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -70,9 +69,6 @@ def route(method: str, path: str) -> Route | None:
 def split_url(url: str) -> tuple[str, str, Query]:
     parts = urlsplit(url)
     return parts.hostname or "", parts.path, parse_qs(parts.query, keep_blank_values=True)
-
-
-Executor = Callable[[Spreadsheet, Route, Query, Any], JsonObj]
 
 
 def execute(book: Spreadsheet, rt: Route, query: Query, body: Any,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import threading
@@ -178,9 +177,12 @@ class SheetsStandIn:
                 book = self.books.get(rt.spreadsheet_id or "")
                 if book is None:
                     raise not_found()
-                work = copy.deepcopy(book) if rt.is_write else book
+                # batchUpdate runs on a clone that replaces the book only on success;
+                # values writes validate every part before changing anything.
+                atomic_copy = rt.kind == "spreadsheets.batchUpdate"
+                work = book.clone() if atomic_copy else book
                 result = router.execute(work, rt, query, payload, ctx)
-                if rt.is_write:
+                if atomic_copy:
                     self.books[book.spreadsheet_id] = work
             except ApiError as exc:
                 return self._record(method, path, rt.kind, rt.is_write, exc)

@@ -7,6 +7,7 @@ column developer metadata (which refers to these objects) follows the data.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -139,6 +140,47 @@ class Spreadsheet:
     named_ranges: list[dict[str, Any]] = field(default_factory=list)
     extra_props: dict[str, Any] = field(default_factory=dict)
     next_id: int = 1_000_000
+
+    def clone(self) -> Spreadsheet:
+        """A copy for all-or-nothing batches; metadata points at the copied rows.
+
+        Much faster than ``copy.deepcopy``: cell values are immutable and shared.
+        Keep this in step with the fields of the classes above.
+        """
+        cols: dict[int, Col] = {}
+        rows: dict[int, Row] = {}
+        sheets: dict[int, Sheet] = {}
+        for sheet in self.sheets:
+            new_cols = []
+            for col in sheet.cols:
+                cols[id(col)] = new_col = Col(dict(col.props))
+                new_cols.append(new_col)
+            new_rows = []
+            for row in sheet.rows:
+                cells = {
+                    cols[id(col)]: Cell(cell.value, copy.deepcopy(cell.extra) if cell.extra else {})
+                    for col, cell in row.cells.items()
+                }
+                rows[id(row)] = new_row = Row(cells, dict(row.props), row.uid)
+                new_rows.append(new_row)
+            sheets[id(sheet)] = Sheet(
+                sheet.sheet_id, sheet.title, new_rows, new_cols, sheet.hidden, sheet.sheet_type,
+                copy.deepcopy(sheet.props), copy.deepcopy(sheet.grid_extra),
+                copy.deepcopy(sheet.extras),
+            )
+        metadata = [
+            DevMeta(
+                m.metadata_id, m.key, m.value, m.visibility, m.location_type,
+                sheets[id(m.sheet)] if m.sheet is not None else None,
+                [rows[id(r)] for r in m.rows], [cols[id(c)] for c in m.cols],
+            )
+            for m in self.metadata
+        ]
+        return Spreadsheet(
+            self.spreadsheet_id, self.title, list(sheets.values()), self.locale,
+            self.time_zone, self.auto_recalc, metadata, copy.deepcopy(self.named_ranges),
+            copy.deepcopy(self.extra_props), self.next_id,
+        )
 
     def allocate_id(self) -> int:
         self.next_id += 1

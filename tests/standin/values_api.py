@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from tests.standin.errors import bad_request
-from tests.standin.grid_io import WriteResult, check_matrix, to_rows, value_range, write_block
+from tests.standin.grid_io import (
+    PlannedWrite,
+    WriteResult,
+    check_matrix,
+    plan_block,
+    to_rows,
+    value_range,
+)
 from tests.standin.ranges import Target, resolve_a1
 from tests.standin.state import Spreadsheet
 
@@ -75,17 +82,16 @@ def batch_get(book: Spreadsheet, query: Query) -> JsonObj:
     return out
 
 
-def write_one(
-    book: Spreadsheet,
+def plan_one(
     target: Target,
     values: Any,
     major: Any,
     option: str,
     strict: bool,
     field_name: str = "data.values",
-) -> WriteResult:
+) -> PlannedWrite:
     rows = to_rows(check_matrix(values, field_name), major_option(major))
-    return write_block(target, rows, option, strict, range_text=target.a1())
+    return plan_block(target, rows, option, strict, range_text=target.a1())
 
 
 def updated_data(target: WriteResult, book: Spreadsheet, option: str) -> JsonObj:
@@ -97,7 +103,7 @@ def update(book: Spreadsheet, range_text: str, query: Query, body: Any, strict: 
     values = check_matrix(body.get("values"))
     option = input_option(q1(query, "valueInputOption"))
     target = resolve_a1(book, range_text)
-    result = write_one(book, target, values, body.get("majorDimension"), option, strict)
+    result = plan_one(target, values, body.get("majorDimension"), option, strict).apply()
     out: JsonObj = {"spreadsheetId": book.spreadsheet_id, **result.counts()}
     if (q1(query, "includeValuesInResponse") or "false").lower() == "true":
         render = render_option(q1(query, "responseValueRenderOption"))
@@ -127,13 +133,12 @@ def batch_update(book: Spreadsheet, body: Any, strict: bool) -> JsonObj:
     data = body.get("data") or []
     for i, item in enumerate(data):
         check_matrix(item.get("values"), f"data[{i}].values")
-    results: list[WriteResult] = []
-    for i, item in enumerate(data):
-        target = resolve_a1(book, str(item.get("range", "")))
-        results.append(
-            write_one(book, target, item.get("values"), item.get("majorDimension"), option,
-                      strict, f"data[{i}].values")
-        )
+    plans = [
+        plan_one(resolve_a1(book, str(item.get("range", ""))), item.get("values"),
+                 item.get("majorDimension"), option, strict, f"data[{i}].values")
+        for i, item in enumerate(data)
+    ]
+    results = [plan.apply() for plan in plans]
     out = totals(book, results)
     include = bool(body.get("includeValuesInResponse"))
     render = render_option(body.get("responseValueRenderOption"))
