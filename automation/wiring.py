@@ -76,7 +76,7 @@ def build_runtime(cfg: Config) -> Runtime:
         outbox=build_outbox(cfg, inbox),
         store=build_store(cfg),
         templates=build_templates(cfg),
-        decisions=DecisionSource(),
+        decisions=DecisionSource(cfg.path(cfg.poll.state_dir) / "last-good-tables.json"),
         ledger=Ledger(cfg.path(cfg.poll.state_dir) / "sent-ledger.json"),
     )
 

@@ -35,8 +35,6 @@ def quota_error(is_write: bool, project_number: str = "123456789012") -> ApiErro
                 "quota_limit": limit,
                 "service": "sheets.googleapis.com",
                 "consumer": f"projects/{project_number}",
-                "quota_location": "global",
-                "quota_limit_value": "60",
             },
         }
     ]

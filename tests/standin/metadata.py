@@ -65,6 +65,8 @@ def place(book: Spreadsheet, meta: DevMeta, location: JsonObj) -> None:
     sheet = book.sheet_by_id(int(dim.get("sheetId") or 0))
     if sheet is None:
         raise bad_request(f"No grid with id: {dim.get('sheetId') or 0}")
+    if dim.get("dimension") not in ("ROWS", "COLUMNS"):
+        raise bad_request("dimensionRange.dimension must be ROWS or COLUMNS.")
     start = int(dim.get("startIndex") or 0)
     is_rows = dim.get("dimension") == "ROWS"
     limit = sheet.row_count if is_rows else sheet.col_count
