@@ -115,7 +115,6 @@ def test_column_reorder_and_extra_team_column() -> None:
     world = World()
     world.cycle(creates=["C-1", "C-2"])
     # a person moves Subject to the front and adds their own column in the middle
-    human = world.api.human
     grid = world.grid()
     subject = grid[0].index("Subject")
     for row, line in enumerate(grid):
@@ -129,7 +128,6 @@ def test_column_reorder_and_extra_team_column() -> None:
     assert after[0][0] == "Subject" and after[0][5] == "Mine"
     assert [r[5] for r in after[1:]] == ["mine 1", "mine 2"]
     assert world.store.load().by_id()["C-1"].get("Why") == "moved"
-    del human
 
 
 def test_schema_error_names_the_cell() -> None:

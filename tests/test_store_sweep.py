@@ -94,7 +94,7 @@ def run_sweep(sort_moves: bool) -> dict[str, int]:
             fired: list[int] = []
 
             def hook(i: int, method: str, url: str, world: World = world, k: int = k,
-                     edit: Edit = edit, fired: list[int] = fired) -> None:
+                     edit: Edit = edit, fired: list[int] = fired, base: int = base) -> None:
                 if i - base == k and not fired:
                     fired.append(i)
                     edit(world)
@@ -127,6 +127,7 @@ def run_sweep(sort_moves: bool) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sort_moves", [True, False], ids=["sort-carries", "sort-leaves"])
 def test_interleaving_sweep(sort_moves: bool) -> None:
     counts = run_sweep(sort_moves)
@@ -151,13 +152,17 @@ ACTIONS = st.one_of(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sort_moves=st.booleans(), actions=st.lists(ACTIONS, min_size=1, max_size=12),
-       during=st.lists(st.tuples(st.integers(0, 2), ACTIONS), max_size=4))
-def test_random_cycles_and_edits(sort_moves: bool, actions: list[tuple[str, int, int]],
-                                 during: list[tuple[int, tuple[str, int, int]]]) -> None:
+       during=st.dictionaries(st.integers(0, 11), st.tuples(st.integers(0, 2), ACTIONS),
+                              max_size=4))
+def test_random_cycles_and_edits(
+    sort_moves: bool, actions: list[tuple[str, int, int]],
+    during: dict[int, tuple[int, tuple[str, int, int]]],
+) -> None:
+    """Random cycles and edits; ``during[step] = (k, edit)`` lands an edit just
+    before request k of the cycle at ``step``."""
     world = World(sort_moves_metadata=sort_moves)
     counter = iter(range(1, 10_000))
     pending: set[str] = set()
-    plan = dict(during)
 
     def act(action: tuple[str, int, int]) -> None:
         kind, a, b = action
@@ -186,15 +191,14 @@ def test_random_cycles_and_edits(sort_moves: bool, actions: list[tuple[str, int,
         known = sorted(c for c in world.poller if c not in world.gone)
         upd = sorted(set(known[: action[2]]) | (pending - world.gone))
         base = len(world.api.log)
-        extra = plan.get(step)
+        extra = during.get(step)
 
         def hook(i: int, method: str, url: str, base: int = base,
-                 extra: tuple[int, tuple[str, int, int]] | None = None) -> None:
+                 extra: tuple[int, tuple[str, int, int]] | None = extra) -> None:
             if extra is not None and i - base == extra[0]:
                 act(extra[1])
 
-        world.api.before_request = hook if extra is None else (
-            lambda i, m, u, e=extra: hook(i, m, u, extra=(0, e)) if i - base == 0 else None)
+        world.api.before_request = hook
         result = world.cycle(creates=new, updates=upd)
         world.api.before_request = None
         pending = {c for c in upd if c not in result.updated and c not in result.missing}
