@@ -38,7 +38,11 @@ def run_checks(cfg: Config) -> tuple[list[str], bool]:
             lines.append(f"PROBLEM  {label}: {type(exc).__name__}: {scrub(str(exc))}")
         return None
 
-    attempt("templates", lambda: (wiring.build_templates(cfg), "all render against a sample case")[1])
+    def templates() -> str:
+        wiring.build_templates(cfg)
+        return "all render against a sample case"
+
+    attempt("templates", templates)
     inbox_holder: list[object] = []
 
     def inbox() -> str:

@@ -36,7 +36,18 @@ POLLER_COLUMNS: tuple[str, ...] = (
     "Thread IDs",
     "Sent log",
     "Poller note",
+    # The lifecycle (automation.lifecycle): what the poller made of the team's edits.
+    "Case state",
+    "Next update due",
+    "Escalation",
+    "Message sent",
+    "Seen",
 )
+CASE_STATE = "Case state"
+NEXT_UPDATE_DUE = "Next update due"
+ESCALATION = "Escalation"
+MESSAGE_SENT = "Message sent"
+SEEN = "Seen"
 
 # Owned by the team.  The poller writes these only in the row it creates.
 STATUS = "Status"
@@ -64,8 +75,11 @@ DEFAULT_ORDER: tuple[str, ...] = (
     "Customer",
     "Customer email",
     "Opened",
+    "Case state",
     "First response due",
+    "Next update due",
     "Resolution due",
+    "Escalation",
     "Triggers",
     "Priority (auto)",
     "Role",
@@ -73,6 +87,7 @@ DEFAULT_ORDER: tuple[str, ...] = (
     "Backup",
     "Why",
     MESSAGE_TO_CUSTOMER,
+    "Message sent",
     RESOLUTION,
     NOTES,
     "Last customer message",
@@ -83,6 +98,7 @@ DEFAULT_ORDER: tuple[str, ...] = (
     "Thread IDs",
     "Sent log",
     "Poller note",
+    "Seen",
 )
 
 STATUSES: tuple[str, ...] = (

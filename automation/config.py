@@ -130,6 +130,19 @@ class PollConfig:
 
 
 @dataclass(frozen=True)
+class LifecycleConfig:
+    """The case lifecycle and response clocks (``automation.lifecycle``)."""
+
+    close_after_days: int = 7  # a resolved case with no customer reply is closed after this
+    warn_at_share: float = 0.75  # warn assignee + backup when this share of a target is used
+    still_on_it_updates: bool = True  # an update is overdue: also tell the customer we're on it
+    metrics_every_minutes: int = 60  # how often the Metrics tab is recomputed
+    review_weekday: str = "Mon"  # the weekly review email goes out on this day ...
+    review_hour: int = 9  # ... from this hour (business time zone)
+    review_to: tuple[str, ...] = ()  # owners' addresses; empty = every tier-3 person's email
+
+
+@dataclass(frozen=True)
 class TemplatesConfig:
     path: str = ""  # owner overrides; files here win over the built-in templates
 
@@ -142,6 +155,7 @@ class Config:
     business: BusinessConfig = field(default_factory=BusinessConfig)
     poll: PollConfig = field(default_factory=PollConfig)
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
     base_dir: str = "."  # relative paths resolve against the config file's folder
 
     def path(self, value: str) -> Path:

@@ -25,7 +25,8 @@ MESSAGES: list[tuple[str, str, str, dict[str, str], int]] = [
      "The bank statement and the Stripe receipt don't match the delivery either - we only\n"
      "received one box. Please refund the duplicate.\n\nRaj Patel\nPatel Design Studio",
      {}, 90),
-    ("Olivia Grant <ops@brightside-hotels.example.com>", "URGENT: order portal down, can't place orders",
+    ("Olivia Grant <ops@brightside-hotels.example.com>",
+     "URGENT: order portal down, can't place orders",
      "Hi team,\n\nYour trade portal has been returning error 500 since 7am and none of our\n"
      "12 hotels can place their weekly orders. Our operations are stopped until this works.\n"
      "We need this fixed today.\n\nOlivia Grant\nHead of Operations, Brightside Hotels",
@@ -39,12 +40,14 @@ MESSAGES: list[tuple[str, str, str, dict[str, str], int]] = [
      "I am out of the office until Monday 8 December with limited access to email.\n"
      "For urgent matters please contact my colleague.\n\nSofia",
      {"Auto-Submitted": "auto-replied", "X-Autoreply": "yes"}, 65),
-    ("Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>", "Undelivered Mail Returned to Sender",
+    ("Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+     "Undelivered Mail Returned to Sender",
      "This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that "
      "your message could not be delivered to one or more recipients.\n\n"
      "<old.customer@example.net>: host mx.example.net said: 550 5.1.1 user unknown",
      {"Auto-Submitted": "auto-replied"}, 60),
-    ("Lighting Trade Weekly <news@lighting-weekly.example.com>", "This week: 10 trends in LED retail",
+    ("Lighting Trade Weekly <news@lighting-weekly.example.com>",
+     "This week: 10 trends in LED retail",
      "Read this week's issue online. You receive this because you subscribed.\n"
      "Unsubscribe: https://lighting-weekly.example.com/u/123",
      {"Precedence": "bulk", "List-Unsubscribe": "<https://lighting-weekly.example.com/u/123>",
@@ -102,7 +105,9 @@ def reply_to(ack: EmailMessage, now: datetime) -> bytes:
     msg["Message-ID"] = f"<demo-reply.{int(now.timestamp())}@customers.example>"
     msg["In-Reply-To"] = ack["Message-ID"]
     msg["References"] = ack["Message-ID"]
-    quoted = "\n".join("> " + line for line in str(ack.get_body(("plain",)).get_content()).splitlines())  # type: ignore[union-attr]
+    body = ack.get_body(("plain",))
+    text = str(body.get_content()) if body is not None else ""
+    quoted = "\n".join("> " + line for line in text.splitlines())
     msg.set_content(
         "Thanks - one more thing: the order number is #4471 and it was paid by PayPal.\n\n"
         f"On {ack['Date']}, Lumen & Loom Support wrote:\n{quoted}\n"

@@ -129,3 +129,23 @@ def tally(api: Any, sid: str, user: Any, captured: Sequence[Any],
     t.processed = user.count("sheetdesk/processed")
     t.health = {r.get("What", ""): r.get("Value", "") for r in rows_of(_grid(api, sid, "Health"))}
     return t
+
+
+def formula_cells(api: Any, sid: str) -> list[str]:
+    """``Tab!row,col`` of every stored formula: customer text must never become one."""
+    found = []
+    with api.lock:
+        for sheet in api.book(sid).sheets:
+            for r in range(sheet.row_count):
+                for c in range(sheet.col_count):
+                    value = sheet.get(r, c)
+                    if value is not None and value.kind == "formula":
+                        found.append(f"{sheet.title}!{r},{c}")
+    return found
+
+
+def sheet_text(api: Any, sid: str) -> str:
+    """Every cell of every tab, as text (for the secret scan)."""
+    with api.lock:
+        titles = [s.title for s in api.book(sid).sheets]
+    return "\n".join("\t".join(row) for t in titles for row in api.grid(sid, t))

@@ -32,7 +32,7 @@ if str(REPO / "scripts") not in sys.path:
 
 import gen_backlog  # noqa: E402 - scripts/ is on the path only from here on
 from harness_faults import Armed, ByteProxy, KillPoint, kill_points  # noqa: E402, F401
-from harness_tally import Tally, tally  # noqa: E402
+from harness_tally import Tally, formula_cells, rows_of, sheet_text, tally  # noqa: E402, F401
 
 CORPUS = REPO.parent / "shared" / "corpus"
 IMAP_ENV, SMTP_ENV = "SD_FAULT_IMAP_PASSWORD", "SD_FAULT_SMTP_PASSWORD"
@@ -226,6 +226,19 @@ class World:
                 self.inputs[f"raw:{label}"] = label
         for start in range(0, len(messages), 200):
             self.user.append([raw for _, raw in messages[start:start + 200]])
+
+    def leaks(self) -> list[str]:
+        """Where a configured password shows up: any log line, the sheet, any output."""
+        places = [(p.name, p.read_text(errors="replace")) for p in sorted(self.logs.glob("*"))]
+        places.append(("the sheet", sheet_text(self.api, self.sid)))
+        return [f"{secret[:3]}... in {name}" for name, text in places for secret in SECRETS
+                if secret in text]
+
+    def tab(self, title: str) -> list[dict[str, str]]:
+        return rows_of(self.api.grid(self.sid, title)) if self._has(title) else []
+
+    def _has(self, title: str) -> bool:
+        return self.api.book(self.sid).sheet_by_title(title) is not None
 
     def tally(self) -> Tally:
         return tally(self.api, self.sid, self.user, self.smtp.messages, self.inputs)

@@ -505,9 +505,8 @@ class Dovecot:
         return MailUser(name=name, password=CATCH_ALL_PASSWORD, server=self)
 
     def doveadm(self, *args: str) -> str:
-        doveadm = (
-            os.environ.get("SHEETDESK_TEST_DOVEADM") or shutil.which("doveadm") or "/usr/bin/doveadm"
-        )
+        env_doveadm = os.environ.get("SHEETDESK_TEST_DOVEADM")
+        doveadm = env_doveadm or shutil.which("doveadm") or "/usr/bin/doveadm"
         result = subprocess.run(
             [doveadm, "-c", str(self.config_path), *args],
             stdin=subprocess.DEVNULL,
@@ -654,7 +653,7 @@ class SmtpServer:
                 auth_require_tls=self.mode != "plain",
             )
 
-        class CountingController(Controller):  # type: ignore[misc]
+        class CountingController(Controller):
             def factory(self) -> Any:
                 # One protocol object per accepted connection (STARTTLS re-runs
                 # connection_made on the same object, so count here instead).

@@ -92,7 +92,8 @@ def test_new_mail_becomes_a_case_with_one_acknowledgement(tmp_path: Path) -> Non
     assert isinstance(store, MemoryStore)
     case = store.case("C-1000")
     assert case is not None
-    assert case.get("Subject") == "Broken lamp" and case.get("Customer email") == "hana@customer.example"
+    assert case.get("Subject") == "Broken lamp"
+    assert case.get("Customer email") == "hana@customer.example"
     assert case.get("Priority") == "High" and case.get("Status") == "New"  # safe defaults
     [entry] = sentlog.parse(case.get("Sent log"))
     assert entry.state == "sent"

@@ -29,7 +29,7 @@ def test_writes_one_eml_per_message(tmp_path: Path) -> None:
         ("a2@example.com", True),
     ]
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["a1@example%2Ecom.eml", "a2@example%2Ecom.eml"]  # no temp files left
+    assert files == ["a1@example.com.eml", "a2@example.com.eml"]  # no temp files left
     parsed = message_from_bytes((tmp_path / "out" / files[0]).read_bytes(), policy=policy.default)
     assert parsed["Message-ID"] == "<a1@example.com>"
 
@@ -45,7 +45,15 @@ def test_already_sent_is_the_files_that_exist(tmp_path: Path) -> None:
 
 def test_names_are_safe_and_one_to_one(tmp_path: Path) -> None:
     outbox = FileOutbox(FilesOutboxConfig(path="out"), tmp_path)
-    ids = ["<../../etc/passwd@x>", "<a/b@x>", "<a_b@x>", "<a%2Fb@x>", "<.hidden@x>"]
+    ids = [
+        "<../../etc/passwd@x>",
+        "<a/b@x>",
+        "<a_b@x>",
+        "<a%2Fb@x>",
+        "<.hidden@x>",
+        "<%2Ehidden@x>",
+        "<..>",
+    ]
     outbox.send([message(i) for i in ids])
     names = [p.name for p in (tmp_path / "out").iterdir()]
     assert len(set(names)) == len(ids)

@@ -15,6 +15,7 @@ edit/point combination must be clean.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -30,6 +31,11 @@ UPDATES = ["C-2", "C-4", "C-1"]
 TARGET = "C-2"
 
 Edit = Callable[[World], None]
+
+# CI sorts by a sample of columns (the key, a team column, free text, a time, the
+# Sent log); SHEETDESK_FULL_SWEEP=1 sorts by every column, as the closing figures do.
+FULL = os.environ.get("SHEETDESK_FULL_SWEEP") == "1"
+SORT_SAMPLE = {columns.CASE_ID, columns.STATUS, "Subject", "Opened", columns.SENT_LOG}
 
 
 def _catalogue() -> dict[str, Edit]:
@@ -47,6 +53,8 @@ def _catalogue() -> dict[str, Edit]:
         "edit status": lambda w: w.edit_team("C-4", columns.STATUS, "In progress"),
     }
     for col, name in enumerate(columns.DEFAULT_ORDER):
+        if not FULL and name not in SORT_SAMPLE:
+            continue
         for ascending in (True, False):
             edits[f"sort {name} {'asc' if ascending else 'desc'}"] = (
                 lambda w, c=col, a=ascending: w.api.human.sort(w.sid, TAB, c, ascending=a))
@@ -150,7 +158,8 @@ ACTIONS = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40 if FULL else 15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(sort_moves=st.booleans(), actions=st.lists(ACTIONS, min_size=1, max_size=12),
        during=st.dictionaries(st.integers(0, 11), st.tuples(st.integers(0, 2), ACTIONS),
                               max_size=4))

@@ -40,9 +40,11 @@ def bare_message_id(message: EmailMessage) -> str:
 
 def file_stem(message_id: str) -> str:
     """A file-name-safe, one-to-one spelling of ``message_id``."""
-    stem = quote(message_id.strip().strip("<>"), safe="@+-_=")
-    # quote() leaves "." alone; encode it too so no name is hidden or "..".
-    stem = stem.replace(".", "%2E")
+    stem = quote(message_id.strip().strip("<>"), safe="@+-_=.")
+    # A leading "." would hide the file (or make "." / ".."); "%" is already
+    # encoded by quote(), so "%2E" here cannot collide with another id.
+    if stem.startswith("."):
+        stem = "%2E" + stem[1:]
     if len(stem) > _MAX_STEM:
         digest = hashlib.sha256(stem.encode()).hexdigest()[:16]
         stem = f"{stem[: _MAX_STEM - 17]}~{digest}"
