@@ -62,14 +62,41 @@ def run_checks(cfg: Config) -> tuple[list[str], bool]:
             lines.append(f"PROBLEM  tables: {problem}")
         if problems:
             raise SheetdeskError(f"{len(problems)} problem(s) in the owners' tabs")
+        health_rows.append(snapshot.tabs.get("Health", ()))
         return f"{len(snapshot.cases)} case rows, tabs: {', '.join(sorted(snapshot.tabs))}"
 
+    health_rows: list[tuple[tuple[str, ...], ...]] = []
     attempt(f"store ({cfg.store.kind})", store)
+    if health_rows:
+        attempt("poller health", lambda: poller_health(health_rows[0], cfg, _now()))
     for box in inbox_holder:
         close = getattr(box, "close", None)
         if close is not None:
             close()
     return lines, ok
+
+
+def poller_health(grid: tuple[tuple[str, ...], ...], cfg: Config, now: datetime) -> str:
+    """Judge the Health tab the poller writes every cycle: unhealthy when no cycle
+    ran for three intervals, or the last one cut short or quarantined mail."""
+    values = {row[0].strip().lower(): row[1].strip() for row in grid if len(row) >= 2}
+    last = values.get("last cycle", "")
+    if not last:
+        raise SheetdeskError("no cycle has run yet (the Health tab is empty)")
+    try:
+        when = datetime.fromisoformat(last)
+    except ValueError as exc:
+        raise SheetdeskError(f"Health!B: last cycle {last!r} is not a time") from exc
+    age = (now - when).total_seconds()
+    limit = 3 * cfg.poll.interval_seconds
+    if age > limit:
+        raise SheetdeskError(f"the last cycle ran {int(age // 60)} min ago (limit "
+                             f"{limit // 60} min): is `sheetdesk run` running?")
+    result = values.get("last cycle result", "ok")
+    if result.lower() != "ok":
+        error = values.get("last error", "")
+        raise SheetdeskError(f"last cycle: {result}" + (f" ({error})" if error else ""))
+    return f"last cycle {int(age)} s ago, ok"
 
 
 def _now() -> datetime:

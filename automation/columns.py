@@ -29,6 +29,7 @@ POLLER_COLUMNS: tuple[str, ...] = (
     "First response due",
     "Resolution due",
     "Last customer message",
+    "Latest from customer",
     "Messages",
     "Language",
     "Region",
@@ -48,6 +49,8 @@ NEXT_UPDATE_DUE = "Next update due"
 ESCALATION = "Escalation"
 MESSAGE_SENT = "Message sent"
 SEEN = "Seen"
+LATEST_TEXT = "Latest from customer"  # their newest own words (quotes cut), for the team
+LATEST_TEXT_LIMIT = 3000
 
 # Owned by the team.  The poller writes these only in the row it creates.
 STATUS = "Status"
@@ -91,6 +94,7 @@ DEFAULT_ORDER: tuple[str, ...] = (
     RESOLUTION,
     NOTES,
     "Last customer message",
+    "Latest from customer",
     "Messages",
     "Language",
     "Region",

@@ -199,6 +199,7 @@ class Intake:
             "First response due": _fmt_opt(s.fmt_time, decision.first_response_due),
             "Resolution due": _fmt_opt(s.fmt_time, decision.resolution_due),
             "Last customer message": s.fmt_time(message.date or now),
+            columns.LATEST_TEXT: _latest_text(message),
             "Messages": "1",
             "Language": decision.language or "",
             "Region": decision.region or "",
@@ -231,6 +232,7 @@ class Intake:
         change = {
             "Messages": str(count),
             "Last customer message": s.fmt_time(message.date or now),
+            columns.LATEST_TEXT: _latest_text(message),
             columns.THREAD_IDS: columns.cap_cell(" ".join(f"<{m}>" for m in thread)),
         }
         status = row.get(columns.STATUS, "").strip().lower()
@@ -256,6 +258,11 @@ class Intake:
 
     def new_cases(self) -> tuple[NewCase, ...]:
         return tuple(NewCase(cid, frozen_map(v)) for cid, v in self.creates.items())
+
+
+def _latest_text(message: Message) -> str:
+    text = (message.new_text or message.body_text).strip()
+    return columns.cap_cell(text, columns.LATEST_TEXT_LIMIT)
 
 
 def _fmt_opt(fmt: Callable[[datetime], str], value: datetime | None) -> str:

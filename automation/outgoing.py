@@ -13,6 +13,8 @@ from typing import Any
 
 from automation import columns, compose, sentlog
 from automation.config import Config
+from automation.decide.tables import DEFAULT_TABLES, Member, Tables
+from automation.lifecycle import events
 from automation.mailer import Outgoing, customer_of, thread_headers
 from automation.model import Address
 from automation.templates import TemplateSet
@@ -108,6 +110,90 @@ def ack_context(values: Mapping[str, str], config: Config) -> dict[str, Any]:
     }
 
 
+def case_context(values: Mapping[str, str], config: Config, tables: Tables = DEFAULT_TABLES,
+                 event: str = "", recipient: Member | None = None) -> dict[str, Any]:
+    """Everything any template may use, from the row (and the Team tab) alone.
+
+    Internal notes are only under ``internal``, which customer templates are
+    never given (``build`` removes it), so a note cannot reach a customer."""
+    ctx = ack_context(values, config)
+    tz = parse_offset(values.get("Customer time zone", ""))
+    assignee = tables.member(ctx["case"]["assignee"])
+    domain = values.get("Customer email", "").rpartition("@")[2]
+    account = tables.account_for(domain) if domain else None
+    kind, _ = events.split(event)
+    due_res = parse_time(values.get("Resolution due", ""))
+    ctx["business"]["sheet_url"] = config.business.sheet_url
+    ctx["case"].update({
+        "status": values.get(columns.STATUS, ""),
+        "triggers": values.get("Triggers", "") or "none",
+        "why": values.get("Why", ""),
+        "opened": values.get("Opened", ""),
+        "first_response_due": values.get("First response due", ""),
+        "resolution_due": values.get("Resolution due", ""),
+        "resolution_due_local": readable(due_res, tz) if due_res else "",
+        "next_update_due": values.get(columns.NEXT_UPDATE_DUE, ""),
+        "escalation": values.get(columns.ESCALATION, "").strip().splitlines()[-1:] or [""],
+        "state": values.get(columns.CASE_STATE, ""),
+        "customer_text": values.get(columns.LATEST_TEXT, ""),
+        "backup": values.get("Backup", ""),
+        "link": config.business.sheet_url,
+    })
+    ctx["case"]["escalation"] = ctx["case"]["escalation"][0]
+    ctx["account"] = {
+        "company": account.company if account else "",
+        "plan": account.plan if account else "",
+        "value": _money(account.contract_value) if account else "",
+    }
+    ctx["message"] = {"text": values.get(columns.MESSAGE_TO_CUSTOMER, "").strip()}
+    ctx["resolution"] = {"summary": values.get(columns.RESOLUTION, "").strip(),
+                         "close_after_days": config.lifecycle.close_after_days}
+    ctx["handoff"] = {
+        "name": assignee.name if assignee else ctx["case"]["assignee"],
+        "first_name": (assignee.name if assignee else ctx["case"]["assignee"]).split(" ")[0],
+        "expertise": _expertise(assignee),
+    }
+    ctx["recipient"] = {
+        "name": recipient.name if recipient else "",
+        "first_name": recipient.name.split(" ")[0] if recipient else "",
+        "part": _part(kind, recipient, values),
+    }
+    ctx["internal"] = {"notes": values.get(columns.NOTES, "").strip()}
+    return ctx
+
+
+def _money(value: float | None) -> str:
+    return f"{value:,.0f} a year" if value else ""
+
+
+def _expertise(person: Member | None) -> str:
+    if person is None:
+        return "your kind of request"
+    teams = sorted({ROLE_TEAMS.get(r, r) for r in person.roles})
+    level = {3: "a senior member of our team", 2: "a specialist"}.get(person.tier, "")
+    what = " and ".join(teams[:3]) + " questions" if teams else "requests like yours"
+    return f"{level} who handles {what}" if level else f"who handles {what}"
+
+
+def _part(kind: str, person: Member | None, values: Mapping[str, str]) -> str:
+    if person is None:
+        return ""
+    name = person.name.casefold()
+    if kind == "alert":
+        return "tier 3 (every Critical case)"
+    if kind == "escalated":
+        return "escalation"
+    if name == str(ack_context_assignee(values)).casefold():
+        return "assignee"
+    if name == values.get("Backup", "").strip().casefold():
+        return "backup"
+    return "manager"
+
+
+def ack_context_assignee(values: Mapping[str, str]) -> str:
+    return values.get(columns.ASSIGNEE, "").strip() or values.get("Routed to", "").strip()
+
+
 def sample_context(config: Config) -> dict[str, Any]:
     """A realistic case used to check every template when it loads."""
     values = {
@@ -117,34 +203,73 @@ def sample_context(config: Config) -> dict[str, Any]:
         "Subject": "Sample subject",
         "Priority (auto)": "High",
         "Role": "general",
+        "Routed to": "Alex Agent",
+        "Backup": "Bo Backup",
+        "Triggers": "urgency",
+        "Why": "triggers: urgency (sample)",
+        "Opened": "2026-01-05 09:00+00:00",
         "First response due": "2026-01-05 13:00+00:00",
+        "Resolution due": "2026-01-07 09:00+00:00",
+        columns.NEXT_UPDATE_DUE: "2026-01-05 17:00+00:00",
+        columns.ESCALATION: "2026-01-05 13:00+00:00: first response missed -> Sam Senior",
         "Customer time zone": "+01:00",
+        columns.LATEST_TEXT: "My sample lamp flickers.",
+        columns.MESSAGE_TO_CUSTOMER: "We found the cause and a fix ships tomorrow.",
+        columns.RESOLUTION: "Replaced the faulty driver.",
+        columns.NOTES: "Sample internal note.",
     }
-    return ack_context(values, config)
+    return case_context(values, config, event="warning~alex-agent")
+
+
+def _for_customer(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in ctx.items() if k not in ("internal", "recipient")} | {
+        "recipient": {"name": "", "first_name": "", "part": ""},
+        "internal": {"notes": ""},
+    }
+
+
+# Emails a person wrote are not "automatic" (RFC 3834); the rest are.
+_AUTO = {"ack": "auto-replied", "update": "", "handoff": "", "resolution": ""}
 
 
 def build(case_id: str, entry: sentlog.Entry, values: Mapping[str, str],
-          config: Config, templates: TemplateSet, now: datetime) -> Outgoing | None:
-    """The email behind one Sent log entry, or None if the case has no customer."""
-    customer = customer_of(values)
-    if customer is None:
-        return None
-    context = ack_context(values, config)
-    rendered = templates.render(entry.event if entry.event != "ack" else "acknowledgement",
-                                context, priority=context["case"]["priority"])
+          config: Config, templates: TemplateSet, now: datetime,
+          tables: Tables = DEFAULT_TABLES) -> Outgoing | None:
+    """The email behind one Sent log entry, or None if it has nobody to go to
+    (no customer address; a team member who left the Team tab or has no email)."""
+    name = events.template_of(entry.event)
+    if name is None:
+        raise ValueError(f"unknown email kind {entry.event!r}")
+    kind, who = events.split(entry.event)
+    person = events.recipient(entry.event, tables) if who else None
+    if who:
+        if person is None or not person.email:
+            return None
+        to = Address(person.name, person.email)
+        context = case_context(values, config, tables, entry.event, person)
+        in_reply_to: str | None = None
+        references: list[str] = []
+    else:
+        customer = customer_of(values)
+        if customer is None:
+            return None
+        to = customer
+        context = _for_customer(case_context(values, config, tables, entry.event))
+        in_reply_to, references = thread_headers(values, entry.message_id)
+    rendered = templates.render(name, context, priority=context["case"]["priority"])
     tag = context["case"]["tag"]
     if tag.lower() not in rendered.subject.lower():
         rendered = type(rendered)(f"{tag} {rendered.subject}", rendered.text, rendered.html)
-    in_reply_to, references = thread_headers(values, entry.message_id)
     sender = Address(config.business.display_name, config.business.support_address)
     email = compose.build(
         rendered,
         sender=sender,
-        to=[customer],
+        to=[to],
         message_id=entry.message_id,
         in_reply_to=in_reply_to,
         references=references,
         loop_token=config.message_id_domain,
         date=now,
+        auto_submitted=_AUTO.get(kind, "auto-generated"),
     )
     return Outgoing(case_id, entry, email)

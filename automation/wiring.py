@@ -36,7 +36,7 @@ def build_inbox(cfg: Config) -> Inbox:
         imap = cfg.inbox.imap
         password = resolve("inbox.imap.password", imap.password_env, imap.password_file,
                            Path(cfg.base_dir))
-        return ImapInbox(imap, password, cfg.path(cfg.poll.state_dir))
+        return ImapInbox(imap, password, cfg.path(cfg.poll.state_dir), base_dir=Path(cfg.base_dir))
     from automation.adapters.maildir_inbox import MaildirInbox
 
     return MaildirInbox(cfg.inbox.maildir, Path(cfg.base_dir))
@@ -50,14 +50,15 @@ def build_outbox(cfg: Config, inbox: Inbox | None = None) -> Outbox:
         password = resolve("outbox.smtp.password", smtp.password_env, smtp.password_file,
                            Path(cfg.base_dir))
         checker = None
+        # An empty sent_folder means "the server's \\Sent folder" to the IMAP adapter.
         sent_folder = cfg.inbox.imap.sent_folder
-        if cfg.inbox.kind == "imap" and sent_folder and inbox is not None:
+        if cfg.inbox.kind == "imap" and inbox is not None:
             finder = getattr(inbox, "find_message_ids", None)
             if finder is not None:
                 def checker(ids: list[str]) -> set[str]:
                     found: set[str] = finder(sent_folder, ids)
                     return found
-        return SmtpOutbox(smtp, password, sent_checker=checker)
+        return SmtpOutbox(smtp, password, sent_checker=checker, base_dir=Path(cfg.base_dir))
     from automation.adapters.file_outbox import FileOutbox
 
     return FileOutbox(cfg.outbox.files, Path(cfg.base_dir))

@@ -221,7 +221,9 @@ class World:
             # Message-ID gets a synthetic one hashed from exactly those bytes.
             crlf = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
             try:
-                self.inputs[parse_message(crlf, label).message_id.lower()] = label
+                limit = int(self.settings.get("max_bytes", 26_214_400))
+                found = parse_message(crlf, label, max_bytes=limit)
+                self.inputs[found.message_id.lower()] = label
             except Exception:  # unparseable on purpose: accounted for by the Quarantine tab
                 self.inputs[f"raw:{label}"] = label
         for start in range(0, len(messages), 200):

@@ -455,7 +455,9 @@ class Dovecot:
             wait_for_port(self.port)
             wait_for_port(self.tls_port)
         except RuntimeError as exc:
-            raise RuntimeError(f"{exc}\n{self.diagnostics()}") from exc
+            report = self.diagnostics()
+            self.stop()  # don't leave a half-started master behind
+            raise RuntimeError(f"{exc}\n{report}") from exc
         self.startup_seconds = time.monotonic() - started
         return self
 
@@ -522,15 +524,17 @@ class Dovecot:
 def stop_all(servers: Iterable[Dovecot]) -> None:
     """Stop several instances at once: each master idles ~2 s after SIGTERM,
     so signalling all first and then waiting costs that once, not per server."""
-    pids = []
+    servers = list(servers)
+    running: list[tuple[Dovecot, int]] = []
     for server in servers:
         pid = server.master_pid()
         if pid is not None:
             server.stop(wait=False)
-            pids.append((server, pid))
-    for server, pid in pids:
+            running.append((server, pid))
+    for server, pid in running:
         server.wait_stopped(pid)
-        server.cleanup()
+    for server in servers:
+        server.cleanup()  # also for one that never started
 
 
 # -------------------------------------------------------------------- SMTP ---
