@@ -15,52 +15,42 @@ Contract (on top of ``automation.ports.Inbox``):
   raises ``n``.  Wiping ``state_dir`` costs a longer search, never a wrong
   one; a new UIDVALIDITY starts over from UID 1 (dedupe by Message-ID happens
   downstream).
-* Round trips per cycle: connect + login + SELECT + SEARCH, then
-  ``ceil(n / fetch_chunk)`` FETCHes.  ``round_trips`` counts every tagged
-  command sent, for benchmarks.
+* Round trips per cycle: a fixed few plus ``ceil(n / fetch_chunk)`` FETCHes
+  (``round_trips`` counts every tagged command).
 * Mail is never deleted or expunged.  ``mark_processed`` uses UID MOVE to
   ``processed_folder`` (created if missing); without MOVE it sets the keyword
   ``$SheetdeskProcessed`` instead.  COPY + EXPUNGE is deliberately not used.
 * Keys are ``imap:<uidvalidity>:<uid>``.  Marking keys from another
   UIDVALIDITY marks nothing and raises ``InboxError``.
-* A dropped connection raises ``InboxError``; nothing is marked, and the next
-  cycle resumes from the checkpoint.
+* A dropped connection raises ``InboxError``; nothing is marked.
 
-Providers:
-
-* Gmail: log in with an *app password* (needs 2-Step Verification); plain
-  account passwords stopped working for IMAP in 2024.  Folders are labels:
-  moving out of INBOX into ``sheetdesk/processed`` removes the Inbox label and
-  adds that one (the mail stays in All Mail).  System folders live under
-  ``[Gmail]/`` with localised names, so the Sent folder is found by its
-  SPECIAL-USE flag, not its name.  Never point ``processed_folder`` at Trash or
-  Spam: Gmail deletes from there, and this adapter refuses those folders.
-* Microsoft 365: basic authentication for IMAP was switched off in late 2022,
-  and app passwords do not bring it back; it needs OAuth2 (XOAUTH2).
-  ``_authenticate`` is the seam where an OAuth2 login will go.
+Provider notes (Gmail, Microsoft 365) are in ``imap_connect``.
 """
 
 from __future__ import annotations
 
 import imaplib
-import json
 import logging
-import os
-import ssl
 from collections.abc import Iterator, Sequence
 from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
-from imapclient.imap4 import IMAP4WithTimeout
-from imapclient.imapclient import SENT, IMAPClient
-from imapclient.tls import IMAP4_TLS
+from imapclient.imapclient import SENT
 
+from automation.adapters.imap_checkpoint import load_checkpoint, save_checkpoint
+from automation.adapters.imap_connect import (
+    CountingClient,
+    bare_id,
+    header_search,
+    open_client,
+    quietly_shutdown,
+    uid_set,
+)
 from automation.config import ImapConfig
-from automation.errors import AuthError, ConfigError, InboxError, SecurityError
+from automation.errors import ConfigError, InboxError
 from automation.model import InboxItem
 from automation.secrets import Secret, scrub
-from automation.tlsutil import check_plaintext_allowed, client_context, describe_tls_failure
 
 log = logging.getLogger(__name__)
 
@@ -68,66 +58,6 @@ PROCESSED_KEYWORD = "$SheetdeskProcessed"
 QUARANTINED_KEYWORD = "$SheetdeskQuarantined"
 _FORBIDDEN_TARGETS = (b"\\Trash", b"\\Junk")  # mail put there gets deleted by the server
 _IDS_PER_SEARCH = 25
-
-
-class _CountingPlain(IMAP4WithTimeout):  # type: ignore[misc]
-    """imaplib over TCP, counting tagged commands (every command gets a new tag)."""
-
-    commands = 0
-
-    def _new_tag(self) -> Any:
-        self.commands += 1
-        return super()._new_tag()
-
-
-class _CountingTLS(IMAP4_TLS):  # type: ignore[misc]
-    commands = 0
-
-    def _new_tag(self) -> Any:
-        self.commands += 1
-        return super()._new_tag()
-
-
-class _Client(IMAPClient):  # type: ignore[misc]
-    """IMAPClient whose imaplib layer counts commands, including the CAPABILITY
-    imaplib sends while connecting (a wrapper installed later would miss it)."""
-
-    def _create_IMAP4(self) -> Any:
-        connect_timeout = getattr(self._timeout, "connect", None)
-        if self.ssl:
-            return _CountingTLS(self.host, self.port, self.ssl_context, connect_timeout)
-        return _CountingPlain(self.host, self.port, connect_timeout)
-
-
-def uid_set(uids: Sequence[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1:3,7"``: short command lines for large batches."""
-    parts: list[str] = []
-    ordered = sorted(set(uids))
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        parts.append(str(ordered[i]) if i == j else f"{ordered[i]}:{ordered[j]}")
-        i = j + 1
-    return ",".join(parts)
-
-
-def _bare_id(value: str) -> str:
-    return value.strip().strip("<>").strip()
-
-
-def _header_search(ids: Sequence[str]) -> str:
-    """``OR HEADER Message-ID "a" HEADER Message-ID "b"``, every value quoted.
-
-    Built as one string because imapclient leaves atoms like ``a%b]`` unquoted,
-    and those characters are not allowed unquoted in IMAP.
-    """
-    terms = []
-    for mid in ids:
-        escaped = mid.replace("\\", "\\\\").replace('"', '\\"')
-        terms.append(f'HEADER Message-ID "{escaped}"')
-    return " ".join(["OR"] * (len(terms) - 1) + terms)
 
 
 class ImapInbox:
@@ -144,7 +74,7 @@ class ImapInbox:
         self._password = password
         self._base_dir = base_dir
         self._checkpoint_path = state_dir / "imap-checkpoint.json"
-        self._client: _Client | None = None
+        self._client: CountingClient | None = None
         self._selected: tuple[str, bool] | None = None
         self._select_info: dict[bytes, Any] = {}
         self._delimiter: str | None = None
@@ -154,92 +84,23 @@ class ImapInbox:
         self._handled: set[int] = set()
         self._pending_validity = 0
 
-    # ------------------------------------------------------------ counters ---
-
     @property
     def round_trips(self) -> int:
         """Tagged IMAP commands sent so far by this inbox, over all its connections."""
         live = int(self._client._imap.commands) if self._client is not None else 0
         return self._spent_trips + live
 
-    # ---------------------------------------------------------- connection ---
-
     def _where(self) -> str:
         return f"IMAP server {self.cfg.host}:{self.cfg.port}"
 
-    def _connect(self) -> _Client:
-        if self._client is not None:
-            return self._client
-        cfg = self.cfg
-        context: ssl.SSLContext | None = None
-        if cfg.security == "plain":
-            check_plaintext_allowed("IMAP", cfg.host, cfg.allow_plaintext_loopback)
-        else:
-            context = client_context(cfg.ca_file, self._base_dir)
-        try:
-            client = _Client(
-                cfg.host,
-                cfg.port,
-                ssl=cfg.security == "tls",
-                ssl_context=context,
-                timeout=cfg.timeout_seconds,
-            )
-        except ssl.SSLError as exc:
-            raise describe_tls_failure("IMAP", cfg.host, cfg.port, exc) from exc
-        except (OSError, imaplib.IMAP4.error) as exc:
-            raise InboxError(f"cannot connect to {self._where()} ({exc})") from exc
-        client.normalise_times = False  # keep INTERNALDATE's own offset
-        try:
-            if cfg.security == "starttls":
-                self._starttls(client, context)
-            self._authenticate(client)
-            # Cache the CAPABILITY that came with the login reply now: SELECT
-            # flushes it, and imapclient would then spend a command asking again.
-            client.capabilities()
-        except BaseException:
-            self._spent_trips += int(client._imap.commands)
-            _quietly_shutdown(client)
-            raise
-        self._client = client
-        return client
+    def _connect(self) -> CountingClient:
+        if self._client is None:
+            self._client = open_client(self.cfg, self._password, self._base_dir,
+                                       on_abandon=self._count_abandoned)
+        return self._client
 
-    def _starttls(self, client: _Client, context: ssl.SSLContext | None) -> None:
-        cfg = self.cfg
-        if not client.has_capability("STARTTLS"):
-            raise SecurityError(
-                f"{self._where()} does not offer STARTTLS; refusing to "
-                "continue in plaintext (use security = 'tls' if it has port 993)"
-            )
-        try:
-            client.starttls(context)
-        except ssl.SSLError as exc:
-            raise describe_tls_failure("IMAP", cfg.host, cfg.port, exc) from exc
-        except (OSError, imaplib.IMAP4.error) as exc:
-            raise SecurityError(
-                f"STARTTLS with {self._where()} failed ({exc}); refusing to continue in plaintext"
-            ) from exc
-
-    def _authenticate(self, client: _Client) -> None:
-        """Log in with username + password (app passwords included).
-
-        The seam for OAuth2: an ``oauth2_login(user, token)`` goes here, chosen
-        by config, without touching the rest of the adapter.
-        """
-        try:
-            client.login(self.cfg.username, self._password.reveal())
-        except imaplib.IMAP4.abort as exc:
-            raise InboxError(f"{self._where()} dropped the connection during login") from exc
-        except imaplib.IMAP4.error as exc:
-            hint = ""
-            host = self.cfg.host.lower()
-            if host.endswith(("office365.com", "outlook.com")):
-                hint = "; Microsoft 365 accepts only OAuth2 for IMAP"
-            elif host.endswith(("gmail.com", "googlemail.com")):
-                hint = "; Gmail needs an app password (2-Step Verification on)"
-            raise AuthError(
-                f"{self._where()} rejected the login for "
-                f"{self.cfg.username!r} ({scrub(str(exc))}){hint}"
-            ) from exc
+    def _count_abandoned(self, commands: int) -> None:
+        self._spent_trips += commands
 
     def close(self) -> None:
         client, self._client = self._client, None
@@ -250,7 +111,7 @@ class ImapInbox:
         try:
             client.logout()
         except Exception:  # the connection may already be gone; nothing to save
-            _quietly_shutdown(client)
+            quietly_shutdown(client)
         self._spent_trips += int(client._imap.commands)
 
     def _drop(self) -> None:
@@ -260,15 +121,13 @@ class ImapInbox:
         self._processed_ready = False
         if client is not None:
             self._spent_trips += int(client._imap.commands)
-            _quietly_shutdown(client)
+            quietly_shutdown(client)
 
     def _failed(self, action: str, exc: Exception) -> InboxError:
         if isinstance(exc, imaplib.IMAP4.abort | OSError):
             self._drop()
             return InboxError(f"connection to {self._where()} was lost while {action}")
         return InboxError(f"{self._where()} refused {action} ({scrub(str(exc))})")
-
-    # ------------------------------------------------------------- folders ---
 
     def _folder(self, name: str) -> str:
         """A configured folder path ('a/b') in the server's own hierarchy delimiter."""
@@ -288,7 +147,7 @@ class ImapInbox:
             self._selected = (folder, readonly)
         return self._select_info
 
-    def _ensure_processed_folder(self, client: _Client) -> str:
+    def _ensure_processed_folder(self, client: CountingClient) -> str:
         target = self._folder(self.cfg.processed_folder)
         if self._processed_ready:
             return target
@@ -307,34 +166,14 @@ class ImapInbox:
         self._processed_ready = True
         return target
 
-    # ---------------------------------------------------------- checkpoint ---
-
     def _identity(self) -> str:
         return f"{self.cfg.username}@{self.cfg.host}:{self.cfg.port}/{self.cfg.folder}"
 
     def _load_checkpoint(self) -> tuple[int, int]:
-        try:
-            data = json.loads(self._checkpoint_path.read_text(encoding="utf-8"))
-            if data.get("mailbox") == self._identity():
-                return int(data["uidvalidity"]), int(data["last_uid"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # missing or damaged: the search from UID 1 is still correct
-        return 0, 0
+        return load_checkpoint(self._checkpoint_path, self._identity())
 
     def _save_checkpoint(self, uidvalidity: int, last_uid: int) -> None:
-        data = {"mailbox": self._identity(), "uidvalidity": uidvalidity, "last_uid": last_uid}
-        path = self._checkpoint_path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
-            with open(tmp, "w", encoding="utf-8") as fh:
-                json.dump(data, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except OSError as exc:
-            # Only a cache: losing it makes the next search longer, not wrong.
-            log.warning("could not save the IMAP checkpoint %s (%s)", path, exc.strerror)
+        save_checkpoint(self._checkpoint_path, self._identity(), uidvalidity, last_uid)
 
     def _advance(self) -> None:
         last = None
@@ -344,8 +183,6 @@ class ImapInbox:
             last = uid
         if last is not None:
             self._save_checkpoint(self._pending_validity, last)
-
-    # --------------------------------------------------------------- Inbox ---
 
     def fetch(self, limit: int) -> Iterator[InboxItem]:
         if limit <= 0:
@@ -453,8 +290,6 @@ class ImapInbox:
         self._handled.update(uids)
         self._advance()
 
-    # ----------------------------------------------------------- for others ---
-
     def find_message_ids(self, folder: str, message_ids: Sequence[str]) -> set[str]:
         """Which of ``message_ids`` (with or without <>) are in ``folder``.
 
@@ -462,7 +297,7 @@ class ImapInbox:
         Read-only (EXAMINE); used before any resend of our own mail.
         """
         # Message-IDs are ASCII by RFC 5322; anything else cannot be searched for.
-        wanted = {_bare_id(m): m for m in message_ids if _bare_id(m) and _bare_id(m).isascii()}
+        wanted = {bare_id(m): m for m in message_ids if bare_id(m) and bare_id(m).isascii()}
         if not wanted:
             return set()
         try:
@@ -474,14 +309,14 @@ class ImapInbox:
             present: set[str] = set()
             ids = sorted(wanted)
             for i in range(0, len(ids), _IDS_PER_SEARCH):
-                hits = client.search(_header_search(ids[i : i + _IDS_PER_SEARCH]))
+                hits = client.search(header_search(ids[i : i + _IDS_PER_SEARCH]))
                 if not hits:
                     continue
                 data = client.fetch(hits, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
                 for item in data.values():
                     raw = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
                     value = BytesHeaderParser().parsebytes(bytes(raw)).get("Message-ID", "")
-                    present.add(_bare_id(str(value)))
+                    present.add(bare_id(str(value)))
         except (imaplib.IMAP4.error, OSError) as exc:
             raise self._failed(f"searching {folder or 'the Sent folder'}", exc) from exc
         return {original for bare, original in wanted.items() if bare in present}
@@ -505,10 +340,3 @@ class ImapInbox:
             f"{info.get(b'EXISTS', 0)} messages, UIDVALIDITY {info.get(b'UIDVALIDITY')}; "
             f"processed mail: {how}"
         )
-
-
-def _quietly_shutdown(client: IMAPClient) -> None:
-    try:
-        client.shutdown()
-    except Exception:  # already closed; closing twice is harmless
-        log.debug("IMAP socket was already closed")
