@@ -27,10 +27,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from automation import columns, health, mailer, outgoing
+from automation import report as reporting
 from automation.casetag import CaseTagger
 from automation.config import Config
+from automation.decide.tables import DEFAULT_TABLES, Tables
 from automation.decisions import DecisionSource
-from automation.errors import StoreError, TemplateError, TransientError
+from automation.errors import SheetdeskError, StoreError, TransientError
 from automation.intake import (
     NONCASE_HEADER,
     NONCASE_TAB,
@@ -40,6 +42,9 @@ from automation.intake import (
     IntakeSettings,
 )
 from automation.ledger import Ledger
+from automation.lifecycle import apply as lifecycle
+from automation.lifecycle.clock import cadences
+from automation.lifecycle.transitions import Policy
 from automation.model import frozen_map
 from automation.ports import CaseStore, CaseUpdate, ChangeSet, Inbox, Outbox, TabRows
 from automation.templates import TemplateSet
@@ -128,6 +133,19 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     report.counts.update(intake.counts)
     report.counts["fetched"] = fetched
 
+    # The lifecycle: the team's edits and the clocks, over every case.
+    tables: Tables = getattr(decider, "tables", DEFAULT_TABLES)
+    life = lifecycle.run(intake.cases, set(intake.creates), now, tables, _policy(cfg),
+                         cadences(snapshot.tabs), cfg.message_id_domain, fmt)
+    report.counts.update(life.counts)
+    life_updates: dict[str, dict[str, str]] = {}
+    for case_id, cells in life.changed.items():
+        intake.cases[case_id].update(cells)
+        if case_id in intake.creates:
+            intake.creates[case_id].update(cells)
+        else:
+            life_updates[case_id] = cells
+
     # Write 1: creates, log rows, Health.
     appends = []
     if intake.noncase_rows:
@@ -136,8 +154,13 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
         appends.append(TabRows(QUARANTINE_TAB, QUARANTINE_HEADER, tuple(intake.quarantine_rows)))
     owed = mailer.pending(intake.cases)
     health_grid = health.grid(now, fmt, report, snapshot, owed_emails=len(owed))
+    replace_tabs = {health.TAB: health_grid}
+    review = reporting.due_review(snapshot, now, cfg, tables)
+    metrics_grid = reporting.metrics_grid_if_due(snapshot, now, cfg, tables, fmt, review)
+    if metrics_grid is not None:
+        replace_tabs[reporting.TAB] = metrics_grid
     first = ChangeSet(creates=intake.new_cases(), appends=tuple(appends),
-                      replace_tabs={health.TAB: health_grid})
+                      replace_tabs=replace_tabs)
     try:
         result = rt.store.apply(first)
     except StoreError as exc:
@@ -149,8 +172,9 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     outgoing_mail = []
     for case_id, entry in owed:
         try:
-            built = outgoing.build(case_id, entry, intake.cases[case_id], cfg, rt.templates, now)
-        except (TemplateError, ValueError) as exc:
+            built = outgoing.build(case_id, entry, intake.cases[case_id], cfg, rt.templates, now,
+                                   tables)
+        except (SheetdeskError, ValueError) as exc:  # one bad email must not stop the rest
             report.problems.append(f"{case_id}: {entry.event} not built: {exc}")
             report.counts["email not built"] += 1
             continue
@@ -161,7 +185,12 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     report.counts.update(mail.counts)
     report.problems.extend(mail.problems)
 
-    updates = dict(intake.updates)
+    if review is not None:
+        report.counts.update(reporting.send_review(review, rt.outbox, rt.ledger, now))
+
+    updates = {cid: dict(v) for cid, v in intake.updates.items()}
+    for case_id, cells in life_updates.items():
+        updates.setdefault(case_id, {}).update(cells)
     for case_id, cell in mail.sent_log.items():
         updates.setdefault(case_id, {})[columns.SENT_LOG] = cell
     second_ok = True
@@ -195,6 +224,12 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     log.info("cycle at %s: %s", now.astimezone(UTC).isoformat(timespec="seconds"),
              report.summary())
     return report
+
+
+def _policy(cfg: Config) -> Policy:
+    life = cfg.lifecycle
+    return Policy(close_after=timedelta(days=life.close_after_days),
+                  warn_share=life.warn_at_share, still_on_it=life.still_on_it_updates)
 
 
 def _cut(report: CycleReport, problem: str) -> CycleReport:

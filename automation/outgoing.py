@@ -168,11 +168,14 @@ def _money(value: float | None) -> str:
 
 def _expertise(person: Member | None) -> str:
     if person is None:
-        return "your kind of request"
+        return ""
     teams = sorted({ROLE_TEAMS.get(r, r) for r in person.roles})
-    level = {3: "a senior member of our team", 2: "a specialist"}.get(person.tier, "")
     what = " and ".join(teams[:3]) + " questions" if teams else "requests like yours"
-    return f"{level} who handles {what}" if level else f"who handles {what}"
+    if person.tier >= 3:
+        return f"one of our senior people, who handles {what}"
+    if person.tier == 2:
+        return f"our specialist for {what}"
+    return f"who handles {what}"
 
 
 def _part(kind: str, person: Member | None, values: Mapping[str, str]) -> str:

@@ -22,7 +22,20 @@ from jinja2.sandbox import SandboxedEnvironment
 from automation.errors import TemplateError
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
-MESSAGE_TYPES: tuple[str, ...] = ("acknowledgement",)
+MESSAGE_TYPES: tuple[str, ...] = (
+    # to the customer
+    "acknowledgement",
+    "progress_update",
+    "handoff",
+    "resolution",
+    "closing",
+    "still_on_it",
+    # to the team (never to a customer)
+    "assignment_notice",
+    "breach_warning",
+    "escalation",
+    "update_reminder",
+)
 PRIORITY_SUFFIXES: tuple[str, ...] = ("low", "high", "critical")
 
 

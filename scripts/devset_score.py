@@ -1,15 +1,33 @@
-"""Score the decision core against the labelled development set.
+"""Score sheetdesk against the labelled development set, through the real poll cycle.
 
-Usage: .venv/bin/python scripts/devset_score.py [--devset ../shared/devset] [--show-misses]
+Usage: .venv/bin/python scripts/devset_score.py [--devset ../shared/devset]
+       [--show-misses] [--direct] [--keep-caps]
 
 The devset's ``team.yaml`` is translated into tab grids the way its owner would
 fill them in after ``sheetdesk init``: the starter tabs stay, the Team,
 Accounts and Regions tabs are replaced by the business's own, its phrase lists
 are added to the Triggers tab, its role descriptions become Topics keywords,
-its routing steps become the Routing tab.  Then every message goes through
-parse -> classify -> (approximate threading) -> decide, in Date order, and the
-agreement with the labels is printed.  Capacity is not modelled in the labels,
-so every decision sees an empty team load.
+its routing steps become the Routing tab.
+
+Pipeline (the default): a ``MemoryStore`` holding those tabs and an empty
+Cases tab, a temporary Maildir, a ``FileOutbox``, a ``DecisionSource`` and the
+built-in templates make a ``Runtime``; the messages are delivered one at a
+time in ``Date`` order and after each one ``poll_cycle(runtime, now)`` runs
+with ``now`` = that message's Date.  One cycle per message keeps routing's
+"who is on shift now" equal to the send time the labels use, and lets every
+reply see its case exactly as the previous cycle left it.  After each cycle
+the Cases and Non-cases tabs are read back: the case whose "Thread IDs" hold
+the message's Message-ID gives its Triggers, Priority (auto), Role and Routed
+to; a Message-ID in the Non-cases tab is a non-case.  A reply is scored from
+its case's row as the cycle left it (the cycle does not re-decide replies).
+
+The tool numbers its own cases, so the devset's ``[BB-nnnnn]`` tags (issued
+by another tool instance, with gaps for phone cases) would point at the wrong
+rows; the replay uses the default ``[Case #n]`` tag, so replies are threaded
+by their References / In-Reply-To only.
+
+``--direct`` also prints the old figures: parse -> classify -> approximate
+threading -> ``decide`` on every message, replies re-decided.
 """
 
 from __future__ import annotations
@@ -18,8 +36,10 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,17 +48,28 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from automation import casetab, columns, config
+from automation.adapters.file_outbox import FileOutbox
+from automation.adapters.maildir_inbox import MaildirInbox
+from automation.adapters.memory_store import MemoryStore
 from automation.classify import classify
+from automation.cycle import Runtime, poll_cycle
 from automation.decide.core import decide
 from automation.decide.load import TeamLoad
 from automation.decide.parse import parse_tables
 from automation.decide.starter import starter_tabs
+from automation.decisions import DecisionSource
+from automation.intake import NONCASE_TAB
+from automation.ledger import Ledger
 from automation.model import CaseRow, Decision, Message, frozen_map
+from automation.outgoing import sample_context
 from automation.parse import parse_message
 from automation.ports import Grid
+from automation.templates import TemplateSet
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEVSET = ROOT.parent / "shared" / "devset"
+_UNDATED = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def _grid(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Grid:
@@ -72,8 +103,11 @@ def _code(value: object) -> str:
     return "no" if value is False else str(value)
 
 
-def owner_tabs(team: Mapping[str, Any]) -> dict[str, Grid]:
-    """What the devset's owner would have typed into the tabs."""
+def owner_tabs(team: Mapping[str, Any], keep_caps: bool = False) -> dict[str, Grid]:
+    """What the devset's owner would have typed into the tabs.
+
+    The labels do not model capacity; nobody closes a case during a replay, so
+    unless ``keep_caps`` the Max open cases cells are set to the largest value."""
     tabs = {spec.title: _grid(spec.header, list(spec.rows)) for spec in starter_tabs()}
     members = team["team"]
     security = next(m["name"] for m in members if m.get("security_lead"))
@@ -90,7 +124,7 @@ def owner_tabs(team: Mapping[str, Any]) -> dict[str, Grid]:
                 ", ".join(m["working_hours"]["days"]),
                 m["working_hours"]["start"],
                 m["working_hours"]["end"],
-                str(m["max_concurrent_cases"]),
+                str(m["max_concurrent_cases"]) if keep_caps else "1000",
                 m.get("backup", ""),
                 ", ".join(m["languages"]),
                 "Yes",
@@ -180,6 +214,123 @@ def owner_tabs(team: Mapping[str, Any]) -> dict[str, Grid]:
     return tabs
 
 
+
+
+@dataclass(frozen=True)
+class Got:
+    """What the tool made of one case message, however it was obtained."""
+
+    triggers: tuple[str, ...]
+    priority: str
+    role: str
+    assignee: str | None
+    language: str | None
+    why: str
+    thread_of: str | None
+
+
+# --------------------------------------------------------------- the pipeline
+
+
+def _runtime(base: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid]) -> Runtime:
+    addresses = team["addresses"]
+    own = [a["address"] for a in addresses["own_sending_addresses"]]
+    cfg = config.from_dict(
+        {
+            "inbox": {"kind": "maildir", "maildir": {"path": "mail"}},
+            "outbox": {"kind": "files", "files": {"path": "outbox"}},
+            "business": {
+                "name": team["business"]["name"],
+                "support_address": addresses["support_inbox"],
+                "own_addresses": own,
+                "own_domains": list(addresses["own_domains"]),
+                "message_id_domain": addresses.get("tool_message_id_domain", ""),
+                "time_zone": "Europe/Amsterdam",
+            },
+            "poll": {"state_dir": "state"},
+        },
+        base_dir=str(base),
+    )
+    grids = {casetab.CASES_TAB: [list(columns.DEFAULT_ORDER)]}
+    grids.update({title: [list(row) for row in grid] for title, grid in tabs.items()})
+    return Runtime(
+        config=cfg,
+        inbox=MaildirInbox(cfg.inbox.maildir, base),
+        outbox=FileOutbox(cfg.outbox.files, base),
+        store=MemoryStore(grids),
+        templates=TemplateSet(None, sample_context(cfg)),
+        decisions=DecisionSource(),
+        ledger=Ledger(base / "state" / "ledger.json"),
+    )
+
+
+def _rows(grid: Sequence[Sequence[str]]) -> list[dict[str, str]]:
+    if not grid:
+        return []
+    header = list(grid[0])
+    return [dict(zip(header, [*row, *[""] * (len(header) - len(row))], strict=False))
+            for row in grid[1:]]  # fmt: skip
+
+
+def _ids(cell: str) -> list[str]:
+    return [part.strip().strip("<>").lower() for part in cell.split() if part.strip()]
+
+
+def run_pipeline(
+    devset: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid], labels: list[dict[str, Any]]
+) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], Counter[str]]:
+    """Deliver each message, run one cycle at its Date, read the sheet back."""
+    rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    totals: Counter[str] = Counter()
+    first_of_case: dict[str, str] = {}  # case ID -> file of its first message
+    with tempfile.TemporaryDirectory(prefix="devset-") as tmp:
+        base = Path(tmp)
+        rt = _runtime(base, team, tabs)
+        store = rt.store
+        assert isinstance(store, MemoryStore)
+        for sub in ("tmp", "new", "cur"):
+            (base / "mail" / sub).mkdir(parents=True, exist_ok=True)
+        for label in labels:
+            raw = (devset / "messages" / label["file"]).read_bytes()
+            mid = parse_message(raw, label["file"]).message_id.lower()
+            date = parse_message(raw, label["file"]).date or _UNDATED
+            (base / "mail" / "new" / label["file"]).write_bytes(raw)
+            report = poll_cycle(rt, date.astimezone(UTC))
+            totals.update(report.counts)
+            if not report.completed:
+                raise SystemExit(f"{label['file']}: cycle cut short: {report.problems}")
+            got: dict[str, Any] = {"is_case": False, "reason": ""}
+            for entry in _rows(store.tabs.get(NONCASE_TAB, [])):
+                if entry.get("Message-ID", "").strip("<>").lower() == mid:
+                    got["reason"] = f"{entry.get('Kind')}: {entry.get('Reason')}"
+            for case in _rows(store.tabs[casetab.CASES_TAB]):
+                ids = _ids(case.get(columns.THREAD_IDS, ""))
+                if mid not in ids:
+                    continue
+                case_id = case[columns.CASE_ID]
+                first_of_case.setdefault(case_id, label["file"])
+                first = first_of_case[case_id]
+                got.update(
+                    is_case=True,
+                    decision=Got(
+                        triggers=tuple(t.strip() for t in case.get("Triggers", "").split(",")
+                                       if t.strip()),
+                        priority=case.get("Priority (auto)", ""),
+                        role=case.get("Role", ""),
+                        assignee=case.get("Routed to") or None,
+                        language=case.get("Language") or None,
+                        why=case.get("Why", ""),
+                        thread_of=None if first == label["file"] else first,
+                    ),
+                )
+                break
+            rows.append((label, got))
+    return rows, totals
+
+
+# ---------------------------------------------------------- the old, direct way
+
+
 def _case_row(case_id: str, decision: Decision, messages: int, opened: datetime) -> CaseRow:
     values = {
         "Opened": opened.isoformat(),
@@ -198,14 +349,53 @@ def _case_row(case_id: str, decision: Decision, messages: int, opened: datetime)
     return CaseRow(case_id, frozen_map(values))
 
 
-def _thread(
-    msg: Message, by_id: dict[str, str], tag: re.Pattern[str], by_tag: dict[str, str]
-) -> str | None:
+def _thread(msg: Message, by_id: dict[str, str]) -> str | None:
     for ref in reversed(msg.thread_ids):
         if ref.lower() in by_id:
             return by_id[ref.lower()]
-    found = tag.search(msg.subject)
-    return by_tag.get(found.group(1)) if found else None
+    return None
+
+
+def run_direct(
+    devset: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid], labels: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """parse -> classify -> threading by References -> decide, replies re-decided,
+    with an empty team load (the script's method before the pipeline replay)."""
+    tables, problems = parse_tables(tabs)
+    if problems:
+        raise SystemExit("tab problems:\n" + "\n".join(problems))
+    addresses = team["addresses"]
+    own_addresses = frozenset(a["address"] for a in addresses["own_sending_addresses"])
+    own_domains = frozenset(addresses["own_domains"])
+    by_id: dict[str, str] = {}
+    cases: dict[str, tuple[CaseRow, int]] = {}
+    first_file: dict[str, str] = {}
+    rows = []
+    for label in labels:
+        raw = (devset / "messages" / label["file"]).read_bytes()
+        msg = parse_message(raw, label["file"])
+        verdict = classify(msg, own_addresses=own_addresses, own_domains=own_domains)
+        got: dict[str, Any] = {"is_case": verdict.is_case, "reason": verdict.reason}
+        if verdict.is_case:
+            now = (msg.date or _UNDATED).astimezone(UTC)
+            case_id = _thread(msg, by_id)
+            history = cases[case_id][0] if case_id else None
+            decision = decide(msg, history, tables, TeamLoad(), now)
+            if case_id is None:
+                case_id = f"C{len(cases) + 1:04d}"
+                first_file[case_id] = label["file"]
+                count = 1
+            else:
+                count = cases[case_id][1] + 1
+            cases[case_id] = (_case_row(case_id, decision, count, now), count)
+            by_id[msg.message_id.lower()] = case_id
+            got["decision"] = Got(
+                triggers=decision.triggers, priority=decision.priority.label,
+                role=decision.role, assignee=decision.assignee, language=decision.language,
+                why=decision.why, thread_of=None if count == 1 else first_file[case_id],
+            )  # fmt: skip
+        rows.append((label, got))
+    return rows
 
 
 def _pr(pairs: list[tuple[set[str], set[str]]], name: str) -> str:
@@ -224,42 +414,29 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
     ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--direct", action="store_true",
+                    help="also print the old figures (decide called directly)")
+    ap.add_argument("--keep-caps", action="store_true",
+                    help="keep team.yaml's max_concurrent_cases (the labels ignore capacity)")
     args = ap.parse_args()
     team = yaml.safe_load((args.devset / "team.yaml").read_text())
-    tables, problems = parse_tables(owner_tabs(team))
+    tabs = owner_tabs(team, keep_caps=args.keep_caps)
+    _, problems = parse_tables(tabs)
     if problems:
         raise SystemExit("tab problems:\n" + "\n".join(problems))
     labels = [json.loads(line) for line in (args.devset / "labels.jsonl").read_text().splitlines()]
-    addresses = team["addresses"]
-    own_addresses = frozenset(a["address"] for a in addresses["own_sending_addresses"])
-    own_domains = frozenset(addresses["own_domains"])
-    tag = re.compile(team["case_tag"]["regex"])
-    by_id: dict[str, str] = {}
-    by_tag: dict[str, str] = {}
-    cases: dict[str, tuple[CaseRow, int]] = {}
-    first_file: dict[str, str] = {}
-    rows = []
-    for label in labels:
-        raw = (args.devset / "messages" / label["file"]).read_bytes()
-        msg = parse_message(raw, label["file"])
-        verdict = classify(msg, own_addresses=own_addresses, own_domains=own_domains)
-        got: dict[str, Any] = {"is_case": verdict.is_case, "reason": verdict.reason}
-        if verdict.is_case:
-            now = (msg.date or datetime(2025, 1, 1, tzinfo=UTC)).astimezone(UTC)
-            case_id = _thread(msg, by_id, tag, by_tag)
-            history = cases[case_id][0] if case_id else None
-            decision = decide(msg, history, tables, TeamLoad(), now)
-            if case_id is None:
-                case_id = f"C{len(cases) + 1:04d}"
-                first_file[case_id] = label["file"]
-                count = 1
-            else:
-                count = cases[case_id][1] + 1
-            cases[case_id] = (_case_row(case_id, decision, count, now), count)
-            by_id[msg.message_id.lower()] = case_id
-            got.update(decision=decision, thread_of=None if count == 1 else first_file[case_id])
-        rows.append((label, got))
+    rows, counts = run_pipeline(args.devset, team, tabs, labels)
+    print("== pipeline: poll_cycle per message (replies scored from their case row) ==")
+    print("cycle counts: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()) if v))
     report(rows, args.show_misses)
+    replies = [(w, g) for w, g in rows if w["thread_of"] and g["is_case"]]
+    if replies:
+        print(f"  (of which replies, scored from the case row: {len(replies)}; priority right "
+              f"{sum(1 for w, g in replies if w['priority'] == g['decision'].priority)}, role right "
+              f"{sum(1 for w, g in replies if w['role'] == g['decision'].role)})")
+    if args.direct:
+        print("\n== direct: decide() per message, replies re-decided (the old method) ==")
+        report(run_direct(args.devset, team, tabs, labels), show=False)
 
 
 def report(rows: list[tuple[dict[str, Any], dict[str, Any]]], show: bool) -> None:
@@ -284,7 +461,7 @@ def report(rows: list[tuple[dict[str, Any], dict[str, Any]]], show: bool) -> Non
         print(_pr(pairs, name))
     exact = sum(1 for want, got in pairs if want == got)
     print(f"  exact trigger set: {exact}/{len(pairs)}")
-    prio = [(w["priority"], g["decision"].priority.label) for w, g in both]
+    prio = [(w["priority"], g["decision"].priority) for w, g in both]
     acc = sum(1 for a, b in prio if a == b)
     print(f"priority accuracy: {acc}/{len(prio)} = {acc / len(prio):.2f}")
     conf = Counter(prio)
@@ -305,8 +482,8 @@ def report(rows: list[tuple[dict[str, Any], dict[str, Any]]], show: bool) -> Non
             miss = []
             if set(w["triggers"]) != set(d.triggers):
                 miss.append(f"triggers {w['triggers']} got {list(d.triggers)}")
-            if w["priority"] != d.priority.label:
-                miss.append(f"priority {w['priority']} got {d.priority.label}")
+            if w["priority"] != d.priority:
+                miss.append(f"priority {w['priority']} got {d.priority}")
             if w["role"] != d.role:
                 miss.append(f"role {w['role']} got {d.role}")
             if w["expected_assignee_or_any"] != d.assignee:

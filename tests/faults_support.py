@@ -79,7 +79,7 @@ support_address = "help@acme.example"
 own_domains = ["acme.example"]
 
 [poll]
-interval_seconds = 1
+interval_seconds = {interval}
 state_dir = "{state_dir}"
 max_messages_per_cycle = {max_messages}
 ack_limit_per_sender = {ack_limit}
@@ -137,7 +137,7 @@ class World:
             "imap_env": IMAP_ENV, "fetch_chunk": 25, "smtp_host": "127.0.0.1",
             "smtp_port": self.smtp.port, "smtp_user": SMTP_USER, "smtp_env": SMTP_ENV,
             "sheet": self.sid, "api_root": self.url, "state_dir": str(self.state_dir),
-            "max_messages": 500, "ack_limit": 3, "max_bytes": 26_214_400,
+            "max_messages": 500, "ack_limit": 3, "max_bytes": 26_214_400, "interval": 120,
             **self.settings,
         }
         self.config.write_text(CONFIG.format(**values))
