@@ -26,25 +26,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from automation import columns
+from automation.a1 import cell_name
+from automation.a1 import column_letter as column_letter  # re-exported for the adapters
 from automation.errors import StoreSchemaError
 from automation.model import CaseRow, frozen_map
 
 CASES_TAB = "Cases"
-
-
-def column_letter(index: int) -> str:
-    """``0 -> A``, ``25 -> Z``, ``26 -> AA``."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return letters
-
-
-def cell_name(tab: str, row: int, col: int) -> str:
-    """``Cases!C7`` for grid row 6, column 2 (both 0-based)."""
-    return f"{tab}!{column_letter(col)}{row + 1}"
 
 
 def _key(text: str) -> str:
