@@ -116,6 +116,22 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from automation import report, wiring
+    from automation.metrics import figures
+
+    cfg = config_mod.load(_config_path(args.config))
+    snapshot = wiring.build_store(cfg).load()
+    found = figures([dict(c.values) for c in snapshot.cases], datetime.now(UTC))
+    for what, value in report.lines(found):
+        print(f"{what:<40} {value}")
+    print("cases that missed a commitment: " + (", ".join(found.breached) or "none"))
+    if args.chart:
+        Path(args.chart).write_bytes(report.chart_png(found))
+        print(f"chart written to {args.chart}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from automation import demo
 
@@ -146,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="create the Cases and routing tabs")
     init.add_argument("--config")
     init.set_defaults(func=_cmd_init)
+
+    rep = sub.add_parser("report", help="print the review figures; optionally write the chart")
+    rep.add_argument("--config")
+    rep.add_argument("--chart", help="write the weekly chart (PNG) to this file")
+    rep.set_defaults(func=_cmd_report)
 
     demo = sub.add_parser("demo", help="run the embedded default in a new folder")
     demo.add_argument("--dir", default="sheetdesk-demo")

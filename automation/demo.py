@@ -3,7 +3,9 @@
 It writes a config for a Maildir inbox, a local workbook and a folder of .eml
 files; lays out the tabs; seeds the Maildir with a dozen messages; runs one
 cycle; lets the first customer reply to our acknowledgement; runs a second
-cycle; and prints what landed in the Cases tab.  Everything stays there to open.
+cycle; then plays the team working case C-1000 in the sheet (a message to the
+customer, Resolved with a summary) and runs later cycles until the case closes
+for want of a reply; and prints the Cases and Metrics tabs.  Everything stays there.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from pathlib import Path
 
 from automation import config as config_mod
 from automation import wiring
-from automation.cycle import poll_cycle
+from automation.cycle import Runtime, poll_cycle
 from automation.demo_mail import SUPPORT, build_messages, reply_to
 from automation.errors import ConfigError
+from automation.ports import Snapshot
 
 DEMO_CONFIG = f"""# Written by `sheetdesk demo`: the embedded default, no accounts needed.
 [inbox]
@@ -97,6 +100,7 @@ def run_demo(folder: Path) -> int:
     problems = first.problems
     for problem in problems:
         print(f"  problem: {problem}")
+    _team_works_the_case(cfg, runtime, now)
 
     snapshot = runtime.store.load()
     rows = [["Case", "Status", "Priority", "Assignee", "Triggers", "Msgs", "Subject"]]
@@ -113,10 +117,74 @@ def run_demo(folder: Path) -> int:
             print(f"  {row[1]:<11} {row[2][:60]:<60}  {row[4][:40]}")
     for case in sorted(snapshot.cases, key=lambda c: c.case_id)[:3]:
         print(f"\nwhy {case.case_id}: {case.get('Why')}")
+    _print_life(cfg, snapshot)
     print(f"\nopen {cfg.path(cfg.store.workbook.path)} to see the queue, and "
           f"{cfg.path(cfg.outbox.files.path)}/ for the {len(acks)} acknowledgements sent.")
     runtime.inbox.close()
     return 0
+
+
+def _print_life(cfg: config_mod.Config, snapshot: Snapshot) -> None:
+    from automation import report
+    from automation.metrics import figures
+
+    case = snapshot.by_id().get("C-1000")
+    if case is not None:
+        print(f"\nC-1000 now: {case.get('Case state')}")
+        print("C-1000 emails to the customer:")
+        found_mail = []
+        for path in cfg.path(cfg.outbox.files.path).glob("*.eml"):
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if "hannah.moore@" in str(msg.get("To", "")):
+                found_mail.append((msg["Date"].datetime, str(msg["Subject"])))
+        for when, subject in sorted(found_mail):
+            print(f"  {when:%Y-%m-%d %H:%M}  {subject}")
+    found = figures([dict(c.values) for c in snapshot.cases], datetime.now(UTC))
+    chart = cfg.path("review-chart.png")
+    chart.write_bytes(report.chart_png(found))
+    print("\nMetrics tab:")
+    for row in snapshot.tabs.get(report.TAB, ())[1:]:
+        print(f"  {row[0]:<40} {row[1] if len(row) > 1 else ''}")
+    print(f"chart: {chart}")
+
+
+def _edit(cfg: config_mod.Config, case_id: str, changes: dict[str, str]) -> None:
+    """A team member types into the Cases tab (as in Excel or Google Sheets)."""
+    import openpyxl
+
+    path = cfg.path(cfg.store.workbook.path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Cases"]
+    header = [str(c.value or "") for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if str(row[header.index("Case ID")].value or "") == case_id:
+            for column, value in changes.items():
+                row[header.index(column)].value = value
+    wb.save(path)
+
+
+def _team_works_the_case(cfg: config_mod.Config, runtime: Runtime,
+                         now: datetime) -> None:
+    """Case C-1000 through its whole life: an update, a resolution, silence, closing."""
+    steps: list[tuple[timedelta, dict[str, str], str]] = [
+        (timedelta(minutes=30), {"Status": "In progress",
+                                 "Message to customer": "Thanks Hannah - the courier has your "
+                                 "parcel stuck at their depot; we have asked them to release "
+                                 "it today and will confirm once it moves.",
+                                 "Internal notes": "Courier ref DPD-88213; not for the customer"},
+         "team typed a message to the customer"),
+        (timedelta(hours=5), {"Status": "Resolved",
+                              "Resolution summary": "The parcel was released by the courier "
+                              "and delivered this afternoon (signed for at 15:12)."},
+         "team set Status = Resolved with a summary"),
+        (timedelta(days=cfg.lifecycle.close_after_days, hours=6), {},
+         f"{cfg.lifecycle.close_after_days} days later, no reply from the customer"),
+    ]
+    for delay, changes, what in steps:
+        if changes:
+            _edit(cfg, "C-1000", changes)
+        report = poll_cycle(runtime, now + delay)
+        print(f"cycle at +{delay}: {what}: {report.summary()}")
 
 
 def _first_ack(paths: list[Path]) -> EmailMessage | None:

@@ -67,22 +67,52 @@ def _decode(name: str, raw: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+_SHIELDED = re.compile(r"SDEW(\d+)X(?:\s+SDEW\d+X)*")
+
+
+def _shield(raw: str) -> tuple[str, list[str]]:
+    """``raw`` with every encoded word replaced by a quoted placeholder.
+
+    An address's structure must come from the header's own syntax, never from
+    text inside an encoded word: ``=?utf-8?q?Eve=0D=0ABcc:_x@evil?= <eve@c>``
+    decodes to something that looks like a group and a second address.
+    """
+    words: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        words.append(match.group())
+        return f'"SDEW{len(words) - 1}X"'
+
+    return _ENCODED_WORD.sub(hide, raw), words
+
+
+def _unshield(name: str, words: list[str]) -> str:
+    def show(match: re.Match[str]) -> str:
+        numbers = [int(n) for n in re.findall(r"SDEW(\d+)X", match.group())]
+        # Adjacent encoded words join without the space between them (RFC 2047).
+        return decode_words(" ".join(words[n] for n in numbers if n < len(words)))
+
+    text = _SHIELDED.sub(show, name) if words else name
+    return _SPACES.sub(" ", "".join(ch if ch.isprintable() else " " for ch in text)).strip()
+
+
 def _addresses(raw: str) -> tuple[Address, ...]:
     """Mailboxes in an address header; garbage yields what can be salvaged."""
-    raw = _unescape(raw)
+    raw, words = _shield(_unescape(raw))
     found: list[Address] = []
     try:
         header = policy.default.header_factory("to", raw)
         for addr in getattr(header, "addresses", ()):
             email = (addr.addr_spec or "").strip().lower()
             if email and email != "<>":
-                found.append(Address(_SPACES.sub(" ", addr.display_name or "").strip(), email))
+                found.append(Address(_unshield(addr.display_name or "", words), email))
     except Exception:  # fall through to the lenient parser
         found = []
     if not found:
         for name, email in getaddresses([raw]):
             if email.strip():
-                found.append(Address(decode_words(name).strip(), email.strip().lower()))
+                found.append(Address(_unshield(name, words), email.strip().lower()))
     if not found:  # last resort: anything shaped like an address
         found = [Address("", m.group().lower()) for m in _BARE_ADDRESS.finditer(raw)]
     unique = {a.email: a for a in reversed(found) if " " not in a.email}

@@ -42,7 +42,7 @@ def build_inbox(cfg: Config) -> Inbox:
     return MaildirInbox(cfg.inbox.maildir, Path(cfg.base_dir))
 
 
-def build_outbox(cfg: Config, inbox: Inbox | None = None) -> Outbox:
+def build_outbox(cfg: Config, inbox: Inbox | None = None, ledger: Ledger | None = None) -> Outbox:
     if cfg.outbox.kind == "smtp":
         from automation.adapters.smtp_outbox import SmtpOutbox
 
@@ -58,7 +58,8 @@ def build_outbox(cfg: Config, inbox: Inbox | None = None) -> Outbox:
                 def checker(ids: list[str]) -> set[str]:
                     found: set[str] = finder(sent_folder, ids)
                     return found
-        return SmtpOutbox(smtp, password, sent_checker=checker, base_dir=Path(cfg.base_dir))
+        return SmtpOutbox(smtp, password, sent_checker=checker, base_dir=Path(cfg.base_dir),
+                          on_accepted=ledger.add_one if ledger is not None else None)
     from automation.adapters.file_outbox import FileOutbox
 
     return FileOutbox(cfg.outbox.files, Path(cfg.base_dir))
@@ -71,14 +72,15 @@ def build_templates(cfg: Config) -> TemplateSet:
 
 def build_runtime(cfg: Config) -> Runtime:
     inbox = build_inbox(cfg)
+    ledger = Ledger(cfg.path(cfg.poll.state_dir) / "sent-ledger.txt")
     return Runtime(
         config=cfg,
         inbox=inbox,
-        outbox=build_outbox(cfg, inbox),
+        outbox=build_outbox(cfg, inbox, ledger),
         store=build_store(cfg),
         templates=build_templates(cfg),
         decisions=DecisionSource(cfg.path(cfg.poll.state_dir) / "last-good-tables.json"),
-        ledger=Ledger(cfg.path(cfg.poll.state_dir) / "sent-ledger.json"),
+        ledger=ledger,
     )
 
 

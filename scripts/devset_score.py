@@ -449,9 +449,9 @@ def report(rows: list[tuple[dict[str, Any], dict[str, Any]]], show: bool) -> Non
     extra = [w["file"] for w, g in rows if not w["is_case"] and g["is_case"]]
     print(f"  cases called non-case: {len(missed)} {missed}")
     print(f"  non-cases called case: {len(extra)} {extra}")
-    thread_ok = sum(1 for w, g in both if w["thread_of"] == g["thread_of"])
+    thread_ok = sum(1 for w, g in both if w["thread_of"] == g["decision"].thread_of)
     threaded = [(w, g) for w, g in both if w["thread_of"]]
-    t_ok = sum(1 for w, g in threaded if w["thread_of"] == g["thread_of"])
+    t_ok = sum(1 for w, g in threaded if w["thread_of"] == g["decision"].thread_of)
     print(
         f"threading: {thread_ok}/{len(both)} agree; replies attached right {t_ok}/{len(threaded)}"
     )

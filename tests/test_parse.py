@@ -215,3 +215,12 @@ def test_zip_bomb_is_an_attachment_with_its_own_size() -> None:
     msg.add_attachment(bomb, maintype="application", subtype="zip", filename="bomb.zip")
     m = parse_message(msg.as_bytes(), "k")
     assert [(a.filename, a.size) for a in m.attachments] == [("bomb.zip", len(bomb))]
+
+
+def test_encoded_word_cannot_smuggle_an_address() -> None:
+    raw = (b"From: =?utf-8?q?Eve=0D=0ABcc:_victim@evil.example?= <eve@customer.example>\r\n"
+           b"To: help@acme.example\r\nSubject: hi\r\nMessage-ID: <e1@x>\r\n\r\nbody\r\n")
+    msg = parse_message(raw, "k")
+    assert msg.sender is not None and msg.sender.email == "eve@customer.example"
+    assert "\n" not in msg.sender.name and "\r" not in msg.sender.name
+    assert msg.reply_to == ()

@@ -252,3 +252,27 @@ def test_already_sent_asks_the_imap_sent_folder(
     outbox = SmtpOutbox(cfg, Secret(""), sent_checker=partial(imap.find_message_ids, "Sent"))
     assert outbox.already_sent(["case1@example.com", "case2@example.com"]) == {"case1@example.com"}
     imap.close()
+
+
+def test_each_accepted_email_is_in_the_ledger_before_the_next_is_sent(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    from automation.ledger import Ledger
+
+    ledger = Ledger(tmp_path / "ledger.txt")
+    seen_at_send: list[set[str]] = []
+
+    def record(mid: str) -> None:
+        ledger.add_one(mid)
+        seen_at_send.append(Ledger(tmp_path / "ledger.txt").ids())  # re-read from disk
+
+    outbox = SmtpOutbox(
+        SmtpConfig(host="127.0.0.1", port=smtp_server.port, security="plain",
+                   allow_plaintext_loopback=True),
+        Secret(""), on_accepted=record)
+    smtp_server.faults.reject_rcpt.add("nobody@example.org")
+    msgs = [message(0), message(1, to="nobody@example.org"), message(2), message(3)]
+    results = outbox.send(msgs)
+    assert [r.ok for r in results] == [True, False, True, True]
+    assert seen_at_send == [{"case0@example.com"}, {"case0@example.com", "case2@example.com"},
+                            {"case0@example.com", "case2@example.com", "case3@example.com"}]

@@ -72,10 +72,12 @@ class SmtpOutbox:
         *,
         sent_checker: SentFolderChecker | None = None,
         base_dir: Path | None = None,
+        on_accepted: Callable[[str], None] | None = None,
     ) -> None:
         if not cfg.host:
             raise ConfigError("outbox.smtp.host: required")
         self.cfg = cfg
+        self._on_accepted = on_accepted
         self._password = password
         self._sent_checker = sent_checker
         self._base_dir = base_dir
@@ -177,6 +179,9 @@ class SmtpOutbox:
                     continue
                 result, alive = self._send_one(smtp, message, mid)
                 results.append(result)
+                if result.ok and self._on_accepted is not None:
+                    # Recorded before the next email: a crash now cannot resend this one.
+                    self._on_accepted(mid)
                 if not alive:
                     _quietly_close(smtp)
                     smtp = None

@@ -72,6 +72,8 @@ class Hit:
     phrase: Phrase
     matched: str
     negated: bool = False
+    start: int = 0  # where the match is in the searched text
+    end: int = 0
 
 
 def find_hits(text: str, phrases: Iterable[Phrase], language: str | None) -> list[Hit]:
@@ -92,9 +94,11 @@ def find_hits(text: str, phrases: Iterable[Phrase], language: str | None) -> lis
         for match in phrase.regex.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             if not phrase.is_pattern and _NEGATIONS.search(before):
-                negated_hit = negated_hit or Hit(phrase, match.group(0), True)
+                negated_hit = negated_hit or Hit(
+                    phrase, match.group(0), True, match.start(), match.end()
+                )
                 continue
-            hits.append(Hit(phrase, match.group(0)))
+            hits.append(Hit(phrase, match.group(0), False, match.start(), match.end()))
             break
         else:
             if negated_hit is not None:

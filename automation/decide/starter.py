@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from automation.decide import schema as s
 from automation.decide.starter_phrases import starter_phrase_rows
-from automation.decide.tables import DEFAULT_FLOORS, RULE_SUBJECTS, SIGNALS, STRATEGIES
+from automation.decide.tables import (
+    CATEGORIES,
+    DEFAULT_FLOORS,
+    RULE_SUBJECTS,
+    SIGNALS,
+    STRATEGIES,
+)
 from automation.ports import TabSpec
 
 YES_NO = ("Yes", "No")
@@ -121,7 +127,7 @@ def _triggers() -> TabSpec:
             "Language": "Optional language code: the phrase only counts in mail in that language.",
             "Kind": "phrase (normal) or pattern (a regular expression, for experts).",
         },
-        choices={"Category": tuple(s for s in RULE_SUBJECTS[:10]), "Kind": ("phrase", "pattern")},
+        choices={"Category": CATEGORIES, "Kind": ("phrase", "pattern")},
     )
 
 
@@ -135,6 +141,8 @@ _FLOOR_NOTES = {
     "emotion": "Frustration, disappointment, confusion.",
     "leaving": "The customer talks about cancelling or leaving.",
     "needs more authority": "They ask for a manager; the case also goes up a tier.",
+    "costly workaround": "A fault they work around at a cost (by hand, every day, fragile fix).",
+    "qualified prospect": "A buying enquiry that names its size (sites, volumes, contract).",
     "repeated contact": "They say they are writing again, or the case has several messages.",
     "commitment breached": "They wrote again after our promised response time passed.",
 }

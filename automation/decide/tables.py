@@ -25,6 +25,10 @@ SIGNALS: tuple[str, ...] = (
     "leaving",
     "no workaround",
     "needs more authority",
+    # a fault the customer works around at a cost ("by hand every morning")
+    "costly workaround",
+    # a buying enquiry: quote, pricing, proposal, tender, new supplier
+    "pre-sales",
 )
 CATEGORIES: tuple[str, ...] = TRIGGERS + SIGNALS
 # Built-in findings the core computes itself (no phrase list): named so the
@@ -36,16 +40,20 @@ BUILT_IN_SIGNALS: tuple[str, ...] = (
     "key account",
     "major client complaint",
     "commitment breached",
+    # a pre-sales enquiry that also carries a value signal from the message
+    # itself (sites, volumes, procurement): the guide's "qualified prospect"
+    "qualified prospect",
 )
 RULE_SUBJECTS: tuple[str, ...] = CATEGORIES + BUILT_IN_SIGNALS
 # A finding that also counts as a trigger, and why: the guide says security
 # concerns and outages are urgent (delays compound); shouting, churn talk and
-# writing again are frustration; a key-account sender is value.
+# writing again are frustration; a key-account sender is value.  An importance
+# flag is the sender's mail-client setting, not evidence of time pressure, so
+# it is shown in the why but implies nothing.
 IMPLIES: dict[str, str] = {
     "security concern": "urgency",
     "operations stopped": "urgency",
     "commitment breached": "urgency",
-    "marked important": "urgency",
     "leaving": "emotion",
     "shouting": "emotion",
     "key account": "value",
@@ -242,6 +250,8 @@ DEFAULT_FLOORS: tuple[FloorRule, ...] = tuple(
         ("legal threat", Priority.CRITICAL),
         ("major client complaint", Priority.CRITICAL),
         ("no workaround", Priority.HIGH),
+        ("costly workaround", Priority.HIGH),
+        ("qualified prospect", Priority.HIGH),
         ("urgency", Priority.HIGH),
         ("emotion", Priority.HIGH),
         ("leaving", Priority.HIGH),

@@ -228,9 +228,10 @@ def _replies(w: _Work, msgs: int, values: Mapping[str, str]) -> None:
     s = w.seen
     if msgs <= s.msgs:
         return
-    replied = parse_cell_time(values.get("Last customer message", "")) or w.now
     if s.pause_from is not None:
-        s = _end_pause(w, s, min(max(replied, s.pause_from), w.now)).flag("resumed")
+        # The pause ends when the poller sees the reply, not at the reply's Date
+        # header (a customer's clock may be wrong; mail may sit in a queue).
+        s = _end_pause(w, s, w.now).flag("resumed")
         w.counts.append("clock resumed")
     if s.resolved_at is not None or (s.closed_at is not None and s.status == RESOLVED):
         s = replace(s, resolved_at=None, closed_at=None, reopens=s.reopens + 1,
@@ -328,10 +329,10 @@ def _state_text(s: Seen, status: str, policy: Policy, fmt: Callable[[datetime], 
     if s.resolved_at is not None:
         return (f"Resolved {fmt(s.resolved_at)}; awaiting the customer's confirmation; closes "
                 f"{fmt(s.resolved_at + policy.close_after)} if there is no reply")
-    if status == RESOLVED:
-        return "Resolved, but the Resolution summary is empty: write it and the email goes out"
     if s.has("reopened"):
         return "REOPENED: the customer replied after the resolution; please set Status"
+    if status == RESOLVED:
+        return "Resolved, but the Resolution summary is empty: write it and the email goes out"
     if s.pause_from is not None:
         return f"Waiting on customer since {fmt(s.pause_from)}: response clock paused"
     if s.has("resumed"):
