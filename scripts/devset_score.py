@@ -214,8 +214,6 @@ def owner_tabs(team: Mapping[str, Any], keep_caps: bool = False) -> dict[str, Gr
     return tabs
 
 
-
-
 @dataclass(frozen=True)
 class Got:
     """What the tool made of one case message, however it was obtained."""
@@ -313,8 +311,9 @@ def run_pipeline(
                 got.update(
                     is_case=True,
                     decision=Got(
-                        triggers=tuple(t.strip() for t in case.get("Triggers", "").split(",")
-                                       if t.strip()),
+                        triggers=tuple(
+                            t.strip() for t in case.get("Triggers", "").split(",") if t.strip()
+                        ),
                         priority=case.get("Priority (auto)", ""),
                         role=case.get("Role", ""),
                         assignee=case.get("Routed to") or None,
@@ -414,10 +413,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
     ap.add_argument("--show-misses", action="store_true")
-    ap.add_argument("--direct", action="store_true",
-                    help="also print the old figures (decide called directly)")
-    ap.add_argument("--keep-caps", action="store_true",
-                    help="keep team.yaml's max_concurrent_cases (the labels ignore capacity)")
+    ap.add_argument(
+        "--direct", action="store_true", help="also print the old figures (decide called directly)"
+    )
+    ap.add_argument(
+        "--keep-caps",
+        action="store_true",
+        help="keep team.yaml's max_concurrent_cases (the labels ignore capacity)",
+    )
     args = ap.parse_args()
     team = yaml.safe_load((args.devset / "team.yaml").read_text())
     tabs = owner_tabs(team, keep_caps=args.keep_caps)
@@ -431,9 +434,12 @@ def main() -> None:
     report(rows, args.show_misses)
     replies = [(w, g) for w, g in rows if w["thread_of"] and g["is_case"]]
     if replies:
-        print(f"  (of which replies, scored from the case row: {len(replies)}; priority right "
-              f"{sum(1 for w, g in replies if w['priority'] == g['decision'].priority)}, role right "
-              f"{sum(1 for w, g in replies if w['role'] == g['decision'].role)})")
+        prio_ok = sum(1 for w, g in replies if w["priority"] == g["decision"].priority)
+        role_ok = sum(1 for w, g in replies if w["role"] == g["decision"].role)
+        print(
+            f"  (replies, scored from their case row: {len(replies)}; "
+            f"priority right {prio_ok}, role right {role_ok})"
+        )
     if args.direct:
         print("\n== direct: decide() per message, replies re-decided (the old method) ==")
         report(run_direct(args.devset, team, tabs, labels), show=False)

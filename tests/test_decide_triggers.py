@@ -89,17 +89,18 @@ SITUATIONS = [
         'repeated contact: "third time I',
     ),
     (
+        # a mail client's importance flag is shown in the why but is not urgency
         "importance header",
         {"headers": (("importance", "high"),)},
-        ("urgency",),
-        Priority.HIGH,
+        (),
+        Priority.LOW,
         "marked important: Importance: high",
     ),
     (
         "x-priority 1",
         {"headers": (("x-priority", "1 (Highest)"),)},
-        ("urgency",),
-        Priority.HIGH,
+        (),
+        Priority.LOW,
         "X-Priority: 1",
     ),
     (

@@ -21,7 +21,7 @@ from automation.decide.hours import (
 )
 from automation.decide.language import detect_language
 from automation.decide.load import TeamLoad, effective_assignee
-from automation.decide.matching import normalise
+from automation.decide.matching import clean_subject, normalise
 from automation.decide.origin import find_origin
 from automation.decide.priority import decide_priority
 from automation.decide.region import detect_region
@@ -90,7 +90,8 @@ def _decide(
                            tables.settings.main_language)  # fmt: skip
     findings = find_triggers(message, case, tables, lang.code, origin.domain, now, forwarded)
     prio = decide_priority(findings, tables, case)
-    topic = choose_topic(findings, normalise(topic_text), tables, lang.code)
+    subject = normalise(clean_subject(message.subject))
+    topic = choose_topic(findings, normalise(topic_text), tables, lang.code, subject)
     if case is not None:
         topic = keep_case_topic(topic, case, findings, message, tables, lang.code)
     region = detect_region(origin.domain, message.date, tables)

@@ -82,8 +82,10 @@ def _topics() -> TabSpec:
          "", ""),
         ("Billing and invoices", "billing",
          "invoice, charged, charge, payment, receipt, vat, tax, billing, overcharged, "
-         "direct debit, credit note, statement, rechnung, abbuchung, zahlung, factura, cobro, "
-         "fattura, addebito, factuur, betaling, fatura, cobrança, facture, paiement", "", ""),
+         "direct debit, credit note, statement, card declined, payment declined, rechnung, "
+         "abbuchung, zahlung, lastschrift, kreditkarte, factura, cobro, pago, tarjeta, fattura, "
+         "addebito, pagamento, carta di credito, factuur, betaling, incasso, fatura, cobrança, "
+         "cartão, facture, paiement, carte bancaire", "", ""),
         ("Website, app and log-in", "technical",
          "website, app, log in, login, error, bug, crash, api, integration, webhook, "
          "checkout, not loading, account access, passwort, fehler, contraseña, errore, "

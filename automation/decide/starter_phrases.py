@@ -102,6 +102,24 @@ _BY_CATEGORY: dict[str, tuple[str, ...]] = {
         "extremely unhappy",
         "makes no sense",
         "so confused",
+        "really confused",
+        "i'm confused",
+        "a bit confused",
+        "confusing",
+        "doesn't add up",
+        "which one is right",
+        "misled",
+        "let down",
+        "not happy",
+        "unhappy",
+        "upset",
+        "annoyed",
+        "can't keep happening",
+        "keeps happening",
+        "still haven't heard",
+        "haven't heard back",
+        "getting nowhere",
+        "enough is enough",
         "!!!",
     ),
     "operations stopped": (
@@ -122,6 +140,30 @@ _BY_CATEGORY: dict[str, tuple[str, ...]] = {
         "checkout is broken",
         "we can't work",
         "business has stopped",
+        "out of service",
+        "out of action",
+        "completely dead",
+        "nothing works",
+        "nothing is working",
+        "everything is down",
+        "site is offline",
+        "shop is offline",
+        "bad gateway",
+        "service unavailable",
+        "internal server error",
+        "can't take payments",
+        "cannot take payments",
+        "can't trade",
+        "can't serve",
+        "cannot serve",
+        "can't open",
+        "can't operate",
+        "at a standstill",
+        "ground to a halt",
+        "overdrawn",
+        "no one can log in",
+        "nobody can log in",
+        "none of us can log in",
     ),
     "security concern": (
         "phishing",
@@ -171,6 +213,17 @@ _BY_CATEGORY: dict[str, tuple[str, ...]] = {
         "move to a competitor",
         "not renew",
         "won't renew",
+        "changing suppliers",
+        "change supplier",
+        "another supplier",
+        "other suppliers",
+        "reviewing suppliers",
+        "review our suppliers",
+        "put it out to tender",
+        "considering moving",
+        "done buying",
+        "done ordering",
+        "last order from you",
     ),
     "no workaround": (
         "no workaround",
@@ -183,6 +236,37 @@ _BY_CATEGORY: dict[str, tuple[str, ...]] = {
         "doesn't work",
         "does not work",
         "stopped working",
+    ),
+    "costly workaround": (
+        "workaround",
+        "work around it",
+        "by hand",
+        "manually",
+        "temporary fix",
+        "temporary script",
+        "it's fragile",
+        "slows service",
+        "slows us down",
+        "managing by",
+        "getting by",
+        "costs us",
+        "extra work",
+    ),
+    "pre-sales": (
+        "quote",
+        "quotation",
+        "pricing",
+        "price list",
+        "proposal",
+        "request for proposal",
+        "rfp",
+        "tender",
+        "open an account",
+        "open a trade account",
+        "looking for a supplier",
+        "new supplier",
+        "budget",
+        "interested in becoming",
     ),
     "needs more authority": (
         "speak to a manager",
@@ -221,6 +305,34 @@ _OTHER_LANGUAGES: tuple[tuple[str, str, str], ...] = (
     ("operations stopped", "ausgefallen", "de"), ("operations stopped", "no funciona", "es"),
     ("operations stopped", "non funziona", "it"), ("operations stopped", "werkt niet meer", "nl"),
     ("operations stopped", "não funciona", "pt"), ("operations stopped", "en panne", "fr"),
+    ("operations stopped", "geht nichts mehr", "de"), ("operations stopped", "steht still", "de"),
+    ("operations stopped", "komplett ausgefallen", "de"),
+    ("operations stopped", "no funciona nada", "es"), ("operations stopped", "está caída", "es"),
+    ("operations stopped", "no podemos vender", "es"),
+    ("operations stopped", "fuera de servicio", "es"),
+    ("operations stopped", "fuori servizio", "it"), ("operations stopped", "è tutto fermo", "it"),
+    ("operations stopped", "non possiamo lavorare", "it"),
+    ("operations stopped", "ligt plat", "nl"), ("operations stopped", "ligt eruit", "nl"),
+    ("operations stopped", "niets werkt", "nl"), ("operations stopped", "buiten gebruik", "nl"),
+    ("operations stopped", "fora do ar", "pt"), ("operations stopped", "fora de serviço", "pt"),
+    ("operations stopped", "não conseguimos vender", "pt"),
+    ("operations stopped", "hors service", "fr"),
+    ("operations stopped", "ne fonctionne plus", "fr"),
+    ("operations stopped", "plus rien ne marche", "fr"),
+    ("emotion", "verwirrt", "de"), ("emotion", "nicht zufrieden", "de"),
+    ("emotion", "confundido", "es"), ("emotion", "harto", "es"),
+    ("emotion", "confuso", "it"), ("emotion", "stufo", "it"),
+    ("emotion", "in de war", "nl"), ("emotion", "niet tevreden", "nl"),
+    ("emotion", "confuso", "pt"), ("emotion", "farto", "pt"),
+    ("emotion", "pas content", "fr"), ("emotion", "confus", "fr"),
+    ("costly workaround", "von hand", "de"), ("costly workaround", "manuell", "de"),
+    ("costly workaround", "a mano", "es"), ("costly workaround", "a mano", "it"),
+    ("costly workaround", "handmatig", "nl"), ("costly workaround", "met de hand", "nl"),
+    ("costly workaround", "à mão", "pt"), ("costly workaround", "manualmente", "pt"),
+    ("costly workaround", "à la main", "fr"), ("costly workaround", "manuellement", "fr"),
+    ("leaving", "anderen lieferanten", "de"), ("leaving", "otro proveedor", "es"),
+    ("leaving", "altro fornitore", "it"), ("leaving", "andere leverancier", "nl"),
+    ("leaving", "outro fornecedor", "pt"), ("leaving", "autre fournisseur", "fr"),
     ("legal threat", "anwalt", "de"), ("legal threat", "rechtsanwalt", "de"),
     ("legal threat", "abogado", "es"), ("legal threat", "avvocato", "it"),
     ("legal threat", "advocaat", "nl"), ("legal threat", "advogado", "pt"),
@@ -249,6 +361,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("security concern",
      r"\b(?:address|e-?mail|password|bank\s+details|login)\s+(?:had|has|have|was|were)\s+"
      r"(?:been\s+)?changed\b(?![^.]{0,40}\b(?:by\s+me|as\s+requested))"),
+    # "a breach of our agreement": a contract dispute, not a data breach
+    ("legal threat",
+     r"\bbreach(?:es|ed)?\s+(?:of\s+)?(?:the\s+|our\s+|this\s+|your\s+|its\s+)?"
+     r"(?:agreement|contract|terms|lease)\b"),
     # "by Friday", "before Monday": a named day as a deadline
     ("urgency",
      r"\b(?:by|before|until)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -256,6 +372,45 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "I have been waiting 3 weeks"
     ("emotion", r"\bwaiting\s+(?:for\s+)?(?:over\s+)?(?:\d+|two|three|four|several)\s+"
      r"(?:days|weeks|months)\b"),
+    # "the checkout keeps showing 502 Bad Gateway": a server error on the way to paying
+    ("operations stopped",
+     r"\b(?:checkout|check-out|payment\s+page|basket|cart)\b[^.!?]{0,60}"
+     r"(?:\b5\d\d\b|bad\s+gateway|blank\s+(?:white\s+)?page|won't\s+load|doesn't\s+load)"),
+    # "a blank page after login for all nine of our sites": broken for everyone
+    ("operations stopped",
+     r"\b(?:blank|error|fails?|failing|failed|down|broken|not\s+working|can't|cannot)\b"
+     r"[^.!?]{0,80}\b(?:for\s+(?:everyone|everybody|all\s+(?:of\s+)?(?:our|us|the|\w+\s+of\s+our)\b)"
+     r"|affecting\s+(?:everyone|everybody|all))"),
+    # "the portal won't let us order anything", "we can't order anything"
+    ("operations stopped",
+     r"\b(?:won't|will\s+not|doesn't|does\s+not)\s+let\s+(?:us|me)\s+(?:order|buy|pay|check\s*out|log\s*in)"
+     r"|\b(?:can't|cannot|unable\s+to)\s+(?:order|buy|check\s*out)\s+(?:anything|at\s+all)\b"),
+    # "we don't have a second machine", "our only grinder": the one tool they work with
+    ("operations stopped",
+     r"\b(?:don't|do\s+not|doesn't|does\s+not)\s+have\s+(?:a\s+|another\s+|any\s+)?"
+     r"(?:second|spare|backup|other|replacement)\s+(?:machine|unit|device|one)\b"
+     r"|\b(?:our|the|my)\s+only\s+(?:\w+\s+)?(?:machine|unit|device|till|server|printer|van|oven)\b"
+     r"[^.!?]{0,60}\b(?:down|dead|broken|not\s+working|stopped|failed|out\s+of\s+service)\b"),
+    # "without a machine we're opening without espresso"
+    ("operations stopped",
+     r"\bwithout\s+(?:a|the|our|any)\s+(?:working\s+)?(?:machine|system|till|server|equipment)"
+     r"\b[^.!?]{0,40}\b(?:open|opening|trade|trading|serve|service)\b"),
+    # "can't pay wages in the morning": our mistake stops their business
+    ("operations stopped",
+     r"\b(?:can't|cannot|unable\s+to|won't\s+be\s+able\s+to)\s+pay\s+(?:our\s+|my\s+|the\s+)?"
+     r"(?:staff|wages|salaries|payroll|rent|suppliers)\b"),
+    # "the whole shop is down", "all our sites are offline"
+    ("operations stopped",
+     r"\b(?:whole|entire|all\s+(?:of\s+)?our)\s+\w+(?:\s+\w+)?\s+(?:is|are|went|has\s+gone|have\s+gone)\s+"
+     r"(?:down|offline|dead)\b"),
+    # "every morning", "each week, about 40 minutes": a workaround that keeps costing time
+    ("costly workaround",
+     r"\b(?:by\s+hand|manually)\b[^.!?]{0,40}\b(?:every|each)\s+(?:day|morning|week|time|order)\b"),
+    # "12 sites", "three locations", "10 hotels": a multi-site customer
+    ("value",
+     r"\b(?:\d{1,3}|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+     r"several|multiple)\s+(?:\w+\s+)?(?:sites|locations|stores|shops|branches|venues|cafés|"
+     r"cafes|restaurants|hotels|outlets|offices|clinics|salons|studios)\b"),
 )  # fmt: skip
 
 

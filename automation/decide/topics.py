@@ -37,8 +37,54 @@ class TopicChoice:
     why: str
 
 
-def choose_topic(findings: Findings, topic_text: str, tables: Tables, language: str) -> TopicChoice:
-    """The topic for a message; ``topic_text`` is the normalised subject + own text."""
+def _all_spans(text: str, topic: Topic, language: str) -> dict[str, list[tuple[int, int]]]:
+    """Every place each of ``topic``'s keywords (not negated) occurs in ``text``."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for hit in find_hits(text, topic.keywords, language):
+        if not hit.negated:
+            spans[hit.matched.casefold()] = [m.span() for m in hit.phrase.regex.finditer(text)]
+    return spans
+
+
+def _inside(span: tuple[int, int], longer: list[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b and b - a > span[1] - span[0] for a, b in longer)
+
+
+def topic_scores(
+    text: str, tables: Tables, language: str, subject: str = ""
+) -> list[tuple[Topic, float, list[str]]]:
+    """(topic, score, keywords that counted) for every topic with a keyword in ``text``.
+
+    A keyword counts once, weighted by ``keyword_weights``.  Only the longest
+    match counts where keywords overlap: "portal" inside "trade portal" says
+    nothing more.  A keyword that is also in the subject counts double, since
+    the subject names what the mail is about.  ``text`` must be normalised and
+    begin with ``subject``."""
+    weights = keyword_weights(tables)
+    found = [(topic, _all_spans(text, topic, language)) for topic in tables.topics]
+    every = [span for _, spans in found for places in spans.values() for span in places]
+    subject_end = len(subject)
+    scores: list[tuple[Topic, float, list[str]]] = []
+    for topic, spans in found:
+        score = 0.0
+        words: list[str] = []
+        for word, places in spans.items():
+            own = [p for p in places if not _inside(p, every)]
+            if not own:
+                continue
+            in_subject = subject_end > 0 and any(p[1] <= subject_end for p in own)
+            score += weights.get(_key(word), 1.0) * (2.0 if in_subject else 1.0)
+            words.append(word)
+        if score > 0:
+            scores.append((topic, score, words))
+    return scores
+
+
+def choose_topic(
+    findings: Findings, topic_text: str, tables: Tables, language: str, subject: str = ""
+) -> TopicChoice:
+    """The topic for a message; ``topic_text`` is the normalised subject + own text
+    (``subject``, normalised, is its start: subject keywords count double)."""
     for topic in tables.topics:
         if topic.when_signal and topic.when_signal in findings.signals:
             return TopicChoice(
@@ -47,14 +93,9 @@ def choose_topic(findings: Findings, topic_text: str, tables: Tables, language: 
     best: Topic | None = None
     best_score = 0.0
     best_words: list[str] = []
-    weights = keyword_weights(tables)
-    for topic in tables.topics:
-        words = [hit.matched.casefold() for hit in find_hits(topic_text, topic.keywords, language)
-                 if not hit.negated]  # fmt: skip
-        distinct = list(dict.fromkeys(words))
-        score = sum(weights.get(_key(w), 1.0) for w in distinct)
+    for topic, score, words in topic_scores(topic_text, tables, language, subject):
         if score > best_score:
-            best, best_score, best_words = topic, score, distinct
+            best, best_score, best_words = topic, score, words
     if best is not None:
         quoted = ", ".join(f'"{w}"' for w in best_words[:4])
         return TopicChoice(best, best.role, f"role {best.role}: topic {best.name} ({quoted})")

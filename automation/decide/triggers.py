@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from automation import columns as col
 from automation.decide.matching import Hit, clean_subject, find_hits, is_reply_subject, normalise
-from automation.decide.tables import IMPLIES, TRIGGERS, Account, Tables
+from automation.decide.tables import IMPLIES, SIGNALS, TRIGGERS, Account, Tables
 from automation.model import CaseRow, Message
 
 # "third time I write", "I have emailed four times", "still waiting for a reply":
@@ -31,6 +31,24 @@ _REPEAT = re.compile(
     r"|(?:derde|vierde)\s+keer|(?:terceira|quarta)\s+vez)",
     re.IGNORECASE,
 )
+# "we've been with you four years": said alongside frustration, the relationship
+# itself is in question (the guide's long-term dissatisfaction -> retention).
+_LOYAL = re.compile(
+    r"\b(?:been\s+(?:with\s+you|a\s+(?:loyal\s+)?customer|(?:loyal\s+)?customers|"
+    r"ordering\s+from\s+you|buying\s+from\s+you)\s+(?:for\s+)?(?:over\s+|almost\s+|nearly\s+)?"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many|several)\s+years)",
+    re.IGNORECASE,
+)
+# Right after an emotion word: aimed at the writer, or praise ("frustrated with
+# myself", "ridiculous, in the best way") -- not a complaint about us.
+_NOT_AT_US = re.compile(
+    r"^[\s,]*(?:with\s+(?:myself|ourselves)\b|at\s+(?:myself|ourselves)\b"
+    r"|in\s+(?:the|a)\s+(?:best|good|nicest)\s+(?:way|sense)\b)",
+    re.IGNORECASE,
+)
+# Signals a denial does not switch off: "not a scam?" or "no lawyer yet" still
+# name the risk, and the guide's default when unsure is to escalate.
+_KEPT_WHEN_NEGATED = frozenset({"security concern", "legal threat"})
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['-][^\W\d_]+)*", re.UNICODE)
 _OPEN_STATUSES_UNANSWERED = ("", "new", "assigned")
 _CLOSED = ("resolved", "closed")
@@ -131,6 +149,26 @@ def _count(text: str) -> int:
         return 0
 
 
+def _covering_signal(hit: Hit, hits: Sequence[Hit]) -> Hit | None:
+    """A longer signal hit of another category whose text contains ``hit``'s:
+    "breach" (security) inside "breach of our agreement" (legal).  The more
+    specific reading wins; triggers are never dropped this way."""
+    if hit.phrase.category not in SIGNALS:
+        return None
+    for other in hits:
+        if (
+            other is not hit
+            and not other.negated
+            and other.phrase.category in SIGNALS
+            and other.phrase.category != hit.phrase.category
+            and other.start <= hit.start
+            and hit.end <= other.end
+            and other.end - other.start > hit.end - hit.start
+        ):
+            return other
+    return None
+
+
 def find_triggers(
     message: Message,
     case: CaseRow | None,
@@ -153,10 +191,27 @@ def find_triggers(
 
     hits: Sequence[Hit] = find_hits(text, tables.phrases, language)
     for hit in hits:
-        if hit.negated:
-            ignored.append(f'"{hit.matched}" ({hit.phrase.category}, negated)')
+        category = hit.phrase.category
+        wider = _covering_signal(hit, hits)
+        if wider is not None:
+            ignored.append(
+                f'"{hit.matched}" ({category}, part of {wider.phrase.category} "{wider.matched}")'
+            )
+        elif hit.negated and category in _KEPT_WHEN_NEGATED:
+            add(category, f'"{hit.matched}" (kept although negated: when unsure, escalate)')
+        elif hit.negated:
+            ignored.append(f'"{hit.matched}" ({category}, negated)')
+        elif category == "emotion" and _NOT_AT_US.match(text[hit.end : hit.end + 40]):
+            ignored.append(f'"{hit.matched}" (emotion, not aimed at us)')
         else:
-            add(hit.phrase.category, f'"{hit.matched}"')
+            add(category, f'"{hit.matched}"')
+    sizes = [e for e in found.get("value", []) if e not in found.get("pre-sales", [])]
+    account = tables.account_for(domain) if domain else None
+    if "pre-sales" in found and sizes and account is None:
+        add(
+            "qualified prospect",
+            f"buying enquiry ({found['pre-sales'][0]}) that names its size ({sizes[0]})",
+        )
     settings = tables.settings
     caps = shouting_run(own_text(message, forwarded), settings.acronyms, settings.shouting_words)
     if caps:
@@ -175,12 +230,14 @@ def find_triggers(
     important = _marked_important(message)
     if important:
         add("marked important", important)
-    account = tables.account_for(domain) if domain else None
     if account and (account.contract_value or 0) >= settings.value_contract_from:
         add("key account", f"{domain} is key account {account.company}")
     for signal, trigger in IMPLIES.items():
         if signal in found and trigger not in found:
             add(trigger, f"implied by {signal}")
+    loyal = _LOYAL.search(text)
+    if loyal and "emotion" in found and "leaving" not in found:
+        add("leaving", f'long-term dissatisfaction ("{loyal.group(0)}", and unhappy)')
     if account and "emotion" in found:
         add("major client complaint", f"unhappy key account {account.company}")
     triggers = tuple(sorted(name for name in TRIGGERS if name in found))
