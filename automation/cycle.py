@@ -153,7 +153,9 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     if intake.quarantine_rows:
         appends.append(TabRows(QUARANTINE_TAB, QUARANTINE_HEADER, tuple(intake.quarantine_rows)))
     owed = mailer.pending(intake.cases)
-    health_grid = health.grid(now, fmt, report, snapshot, owed_emails=len(owed))
+    # Health counts what earlier cycles left unsent, not what this cycle is about to send.
+    left_over = mailer.pending({c.case_id: c.values for c in snapshot.cases})
+    health_grid = health.grid(now, fmt, report, snapshot, owed_emails=len(left_over))
     replace_tabs = {health.TAB: health_grid}
     review = reporting.due_review(snapshot, now, cfg, tables)
     metrics_grid = reporting.metrics_grid_if_due(snapshot, now, cfg, tables, fmt, review)
