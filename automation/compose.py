@@ -35,8 +35,13 @@ def clean_header(value: str, limit: int = 900) -> str:
     return flat[:limit]
 
 
+def usable_address(email: str) -> bool:
+    """Whether we can send to ``email`` (a real domain, nothing header-breaking)."""
+    return bool(_ADDR.match(email))
+
+
 def _header_address(addr: Address) -> HeaderAddress:
-    if not _ADDR.match(addr.email):
+    if not usable_address(addr.email):
         raise ComposeError(f"recipient address {addr.email!r} is not usable")
     user, _, domain = addr.email.partition("@")
     return HeaderAddress(display_name=clean_header(addr.name, 200), username=user, domain=domain)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from automation import columns, health, mailer, outgoing
+from automation import columns, health, mailer, outgoing, sentlog
 from automation import report as reporting
 from automation.casetag import CaseTagger
 from automation.config import Config
@@ -46,7 +46,7 @@ from automation.lifecycle import apply as lifecycle
 from automation.lifecycle.clock import cadences
 from automation.lifecycle.transitions import Policy
 from automation.model import frozen_map
-from automation.ports import CaseStore, CaseUpdate, ChangeSet, Inbox, Outbox, TabRows
+from automation.ports import CaseStore, CaseUpdate, ChangeSet, Grid, Inbox, Outbox, TabRows
 from automation.templates import TemplateSet
 
 log = logging.getLogger("sheetdesk.cycle")
@@ -153,9 +153,18 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     if intake.quarantine_rows:
         appends.append(TabRows(QUARANTINE_TAB, QUARANTINE_HEADER, tuple(intake.quarantine_rows)))
     owed = mailer.pending(intake.cases)
-    # Health counts what earlier cycles left unsent, not what this cycle is about to send.
-    left_over = mailer.pending({c.case_id: c.values for c in snapshot.cases})
-    health_grid = health.grid(now, fmt, report, snapshot, owed_emails=len(left_over))
+    outcome_file = cfg.path(cfg.poll.state_dir) / "last-cycle.json"
+    previous = health.load_outcome(outcome_file)
+
+    def health_now(emails_owed: int) -> Grid:
+        facts = health.CycleFacts(
+            problems=list(report.problems), fetched=fetched,
+            fetch_limit=cfg.poll.max_messages_per_cycle, new_cases=len(intake.creates),
+            new_quarantined=len(intake.quarantine_rows), owed_emails=emails_owed)
+        return health.grid(now, fmt, facts, snapshot, previous)
+
+    health_grid = health_now(len(owed))
+    problems_at_write_1 = len(report.problems)
     replace_tabs = {health.TAB: health_grid}
     review = reporting.due_review(snapshot, now, cfg, tables)
     metrics_grid = reporting.metrics_grid_if_due(snapshot, now, cfg, tables, fmt, review)
@@ -172,20 +181,36 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
 
     # Send what is owed, then record it (write 2, with the replies' updates).
     outgoing_mail = []
+    unbuilt: list[tuple[str, str, str, str]] = []  # case, Message-ID, state, reason
     for case_id, entry in owed:
         try:
             built = outgoing.build(case_id, entry, intake.cases[case_id], cfg, rt.templates, now,
                                    tables)
         except (SheetdeskError, ValueError) as exc:  # one bad email must not stop the rest
             report.problems.append(f"{case_id}: {entry.event} not built: {exc}")
-            report.counts["email not built"] += 1
+            report.counts["email refused"] += 1
+            unbuilt.append((case_id, entry.message_id, sentlog.FAILED, str(exc)))
             continue
-        if built is not None:
+        if built is None:
+            unbuilt.append((case_id, entry.message_id, sentlog.SUPPRESSED, "no recipient"))
+        else:
             outgoing_mail.append(built)
+    unsure = rt.ledger.unconfirmed() & {o.entry.message_id for o in outgoing_mail}
+    for o in outgoing_mail:
+        if o.entry.message_id in unsure:
+            report.problems.append(
+                f"{o.case_id}: {o.entry.event} email <{o.entry.message_id}> may have reached the "
+                "mail server just before a crash; not resent, to avoid a duplicate")
     mail = mailer.deliver(outgoing_mail, intake.cases, rt.outbox, rt.ledger.ids(), now)
     rt.ledger.add(mail.sent_ids)
     report.counts.update(mail.counts)
     report.problems.extend(mail.problems)
+    if mail.unreachable:
+        report.completed = False
+    for case_id, message_id, state, reason in unbuilt:
+        # Settled, not owed for ever: the reason is in the Sent log and the report.
+        cell = mail.sent_log.get(case_id, intake.cases[case_id].get(columns.SENT_LOG, ""))
+        mail.sent_log[case_id] = mailer.give_up(cell, message_id, state, reason, now)
 
     if review is not None:
         report.counts.update(reporting.send_review(review, rt.outbox, rt.ledger, now))
@@ -195,7 +220,16 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
         updates.setdefault(case_id, {}).update(cells)
     for case_id, cell in mail.sent_log.items():
         updates.setdefault(case_id, {})[columns.SENT_LOG] = cell
-    second_ok = True
+    durable = list(intake.done_on_create)
+    quarantined = list(intake.quarantined)
+    if not updates and len(report.problems) > problems_at_write_1:
+        # No second write is needed, so its slot carries the Health tab again:
+        # owners see what went wrong after the first write (an outbox outage).
+        try:
+            rt.store.apply(ChangeSet(replace_tabs={health.TAB: health_now(
+                mail.counts["email held"])}))
+        except StoreError as exc:
+            report.problems.append(f"store: {exc}; Health tab not refreshed")
     if updates:
         change = ChangeSet(updates=tuple(CaseUpdate(cid, frozen_map(v))
                                          for cid, v in updates.items()))
@@ -205,24 +239,37 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
             for case_id in done.missing:
                 report.problems.append(f"{case_id}: its row was deleted from the sheet; "
                                        "not written anywhere else")
+            # A reply is done only when its case's update landed.  A deferred one
+            # (the store could not place the row safely) stays in the inbox and is
+            # redone; one whose case row was deleted is quarantined with the reason.
+            for case_id, keys in intake.update_keys.items():
+                if case_id in done.updated:
+                    durable.extend(keys)
+                elif case_id in done.missing:
+                    quarantined.extend(keys)
+                    report.counts["quarantined"] += len(keys)
+                else:
+                    report.counts["reply deferred"] += len(keys)
         except StoreError as exc:
-            second_ok = False
             report.problems.append(f"store: {exc}; replies are redone next cycle")
             report.completed = False
 
     # Inbox last: only what is durable in the sheet leaves the inbox.
     try:
-        keys = intake.done_on_create + (intake.done_on_update if second_ok else [])
-        if keys:
-            rt.inbox.mark_processed(keys)
-        if intake.quarantined:
-            rt.inbox.mark_quarantined(intake.quarantined)
+        if durable:
+            rt.inbox.mark_processed(durable)
+        if quarantined:
+            rt.inbox.mark_quarantined(quarantined)
     except TransientError as exc:
         report.problems.append(f"inbox: could not mark messages ({exc}); they are "
                                "recognised by Message-ID next cycle")
         report.completed = False
     for problem in report.problems:
         log.warning("%s", problem)
+    ending = "complete" if report.completed else "cut short"
+    health.save_outcome(outcome_file, f"{fmt(now)}: {ending}, exit {report.exit_code}; "
+                        f"{report.summary()}" + (f"; {report.problems[-1]}"
+                                                  if report.problems else ""))
     log.info("cycle at %s: %s", now.astimezone(UTC).isoformat(timespec="seconds"),
              report.summary())
     return report

@@ -19,8 +19,9 @@ from typing import Protocol
 from automation import columns, sentlog
 from automation.casetag import CaseTagger
 from automation.classify import classify
+from automation.compose import usable_address
 from automation.errors import ParseError
-from automation.model import CaseRow, Decision, InboxItem, Message, Verdict, frozen_map
+from automation.model import CaseRow, Decision, InboxItem, Message, Priority, Verdict, frozen_map
 from automation.parse import parse_message
 from automation.ports import NewCase
 from automation.threads import ThreadIndex, split_ids
@@ -67,6 +68,7 @@ class Intake:
     quarantine_rows: list[tuple[str, ...]] = field(default_factory=list)
     done_on_create: list[str] = field(default_factory=list)  # durable after write 1
     done_on_update: list[str] = field(default_factory=list)  # durable after write 2
+    update_keys: dict[str, list[str]] = field(default_factory=dict)  # case ID -> their keys
     quarantined: list[str] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     acks: dict[str, list[datetime]] = field(default_factory=dict)
@@ -172,8 +174,10 @@ class Intake:
         ack_id = sentlog.outgoing_id(case_id, "ack", message.message_id, s.message_id_domain)
         entries: list[sentlog.Entry] = []
         note = ""
-        if not customer:
-            note = "no usable sender address: no acknowledgement sent"
+        if not customer or not usable_address(email):
+            shown = f" ({email})" if email else ""
+            note = f"no usable reply address{shown}: no acknowledgement sent"
+            self.counts["ack impossible"] += 1
         elif self._ack_allowed(email, now):
             entries.append(sentlog.Entry("ack", ack_id, sentlog.PENDING, now))
             self.acks.setdefault(email, []).append(now)
@@ -235,6 +239,7 @@ class Intake:
             columns.LATEST_TEXT: _latest_text(message),
             columns.THREAD_IDS: columns.cap_cell(" ".join(f"<{m}>" for m in thread)),
         }
+        change.update(self._redecide(case_id, row, message, now))
         status = row.get(columns.STATUS, "").strip().lower()
         if status in ("resolved", "closed"):
             change["Poller note"] = (f"REOPENED {s.fmt_time(now)}: the customer replied after "
@@ -249,6 +254,44 @@ class Intake:
         else:
             self.updates.setdefault(case_id, {}).update(change)
             self.done_on_update.append(message.key)
+            self.update_keys.setdefault(case_id, []).append(message.key)
+
+    def _redecide(self, case_id: str, row: dict[str, str], message: Message,
+                  now: datetime) -> dict[str, str]:
+        """A reply is judged again on its own new text: new triggers are added,
+        the automatic priority only rises (safe default), and a change of role
+        re-routes.  The team's own cells are left alone; when the reply would
+        raise the priority above the team's, the note asks a person to confirm."""
+        decision = self.decider.decide(message, CaseRow(case_id, frozen_map(row)), now)
+        change: dict[str, str] = {}
+        old = [t.strip() for t in row.get("Triggers", "").split(",") if t.strip()]
+        merged = list(dict.fromkeys([*old, *decision.triggers]))
+        if merged != old:
+            change["Triggers"] = ", ".join(merged)
+        try:
+            auto = Priority.parse(row.get("Priority (auto)", ""))
+        except ValueError:
+            auto = Priority.HIGH
+        if decision.priority > auto:
+            change["Priority (auto)"] = decision.priority.label
+            try:
+                team = Priority.parse(row.get(columns.PRIORITY, ""))
+            except ValueError:
+                team = auto
+            if decision.priority > team:
+                change["Poller note"] = (
+                    f"{self.settings.fmt_time(now)}: the customer's reply reads as "
+                    f"{decision.priority.label} ({', '.join(decision.triggers) or 'signals'}); "
+                    f"Priority says {team.label}: change it if you agree")
+                self.counts["priority raised by reply"] += 1
+        role = row.get("Role", "")
+        if decision.role and decision.role != role and decision.assignee:
+            change["Role"] = decision.role
+            change["Routed to"] = decision.assignee
+            self.decider.assigned(decision.assignee)
+        why = f"Reply {self.settings.fmt_time(message.date or now)}: {decision.why}"
+        change["Why"] = columns.cap_cell(f"{row.get('Why', '')}\n{why}".strip())
+        return change
 
     # ----------------------------------------------------------------- misc
     def _ack_allowed(self, email: str, now: datetime) -> bool:

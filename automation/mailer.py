@@ -46,6 +46,7 @@ class MailResult:
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     sent_ids: list[str] = field(default_factory=list)
+    unreachable: bool = False  # the outbox could not be reached: the cycle is incomplete
 
 
 def pending(cases: Mapping[str, Mapping[str, str]]) -> list[tuple[str, sentlog.Entry]]:
@@ -83,6 +84,7 @@ def deliver(
     except OutboxError as exc:
         result.problems.append(f"outbox: cannot check what was already sent ({exc}); holding")
         result.counts["email held"] += len(owed)
+        result.unreachable = True
         return result
     to_send = []
     for o in owed:
@@ -98,6 +100,7 @@ def deliver(
         except OutboxError as exc:
             result.problems.append(f"outbox: {exc}; {len(to_send)} email(s) held for next cycle")
             result.counts["email held"] += len(to_send)
+            result.unreachable = True
             outcomes = []
         by_id = {r.message_id.strip("<>"): r for r in outcomes}
         for o in to_send:
@@ -131,3 +134,10 @@ def customer_of(values: Mapping[str, str]) -> Address | None:
 
 def render_failure(case_id: str, exc: TemplateError) -> str:
     return f"{case_id}: email not built: {exc}"
+
+
+def give_up(cell: str, message_id: str, state: str, reason: str, now: datetime) -> str:
+    """The Sent log ``cell`` with one entry settled as ``failed``/``suppressed``,
+    so an email that can never be built stops being owed (and is reported)."""
+    note = "_".join(compose.clean_header(reason, 80).split())
+    return sentlog.render(sentlog.with_state(sentlog.parse(cell), message_id, state, now, note))

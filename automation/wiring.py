@@ -59,7 +59,9 @@ def build_outbox(cfg: Config, inbox: Inbox | None = None, ledger: Ledger | None 
                     found: set[str] = finder(sent_folder, ids)
                     return found
         return SmtpOutbox(smtp, password, sent_checker=checker, base_dir=Path(cfg.base_dir),
-                          on_accepted=ledger.add_one if ledger is not None else None)
+                          on_accepted=ledger.add_one if ledger is not None else None,
+                          on_attempt=ledger.attempt if ledger is not None else None,
+                          on_refused=ledger.refused if ledger is not None else None)
     from automation.adapters.file_outbox import FileOutbox
 
     return FileOutbox(cfg.outbox.files, Path(cfg.base_dir))

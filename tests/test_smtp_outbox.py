@@ -276,3 +276,23 @@ def test_each_accepted_email_is_in_the_ledger_before_the_next_is_sent(
     assert [r.ok for r in results] == [True, False, True, True]
     assert seen_at_send == [{"case0@example.com"}, {"case0@example.com", "case2@example.com"},
                             {"case0@example.com", "case2@example.com", "case3@example.com"}]
+
+
+def test_ledger_tells_refused_from_unconfirmed(tmp_path: Path, smtp_server: SmtpServer) -> None:
+    from automation.ledger import Ledger
+
+    ledger = Ledger(tmp_path / "ledger.txt")
+    outbox = SmtpOutbox(
+        SmtpConfig(host="127.0.0.1", port=smtp_server.port, security="plain",
+                   allow_plaintext_loopback=True),
+        Secret(""), on_accepted=ledger.add_one, on_attempt=ledger.attempt,
+        on_refused=ledger.refused)
+    smtp_server.faults.data_451 = 1
+    results = outbox.send([message(0), message(1)])
+    assert [r.ok for r in results] == [False, True]
+    reread = Ledger(tmp_path / "ledger.txt")
+    assert reread.ids() == {"case1@example.com"}  # the 451 one may be retried
+    assert reread.unconfirmed() == set()
+    # A DATA that never got an answer (the process died) stays unconfirmed.
+    reread.attempt("case9@example.com")
+    assert Ledger(tmp_path / "ledger.txt").unconfirmed() == {"case9@example.com"}

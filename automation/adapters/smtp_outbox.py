@@ -36,6 +36,10 @@ from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from email.utils import getaddresses
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 from automation.config import SmtpConfig
 from automation.errors import AuthError, ConfigError, OutboxError, SecurityError
@@ -45,6 +49,39 @@ from automation.tlsutil import check_plaintext_allowed, client_context, describe
 
 # Takes a list: any function accepting a Sequence fits, and so does one typed for lists.
 SentFolderChecker = Callable[[list[str]], set[str]]
+
+
+_LOST = "connection lost"
+
+
+def alive_answer(result: SendResult) -> bool:
+    """Whether the server gave a definite answer (not a connection dropped mid-way,
+    after which it may or may not hold the message)."""
+    return not result.detail.startswith(_LOST)
+
+
+class _TrackedSMTP(smtplib.SMTP):
+    """``smtplib.SMTP`` that calls ``before_data`` right before DATA: from then on
+    the server may hold the message even if we never hear its 250, so the
+    attempt is recorded first (the ledger's "try" line)."""
+
+    before_data: Callable[[], None] | None = None
+
+    def data(self, msg: Buffer | str) -> tuple[int, bytes]:
+        hook, self.before_data = self.before_data, None
+        if hook is not None:
+            hook()
+        return super().data(msg)
+
+
+class _TrackedSMTPSSL(smtplib.SMTP_SSL):
+    before_data: Callable[[], None] | None = None
+
+    def data(self, msg: Buffer | str) -> tuple[int, bytes]:
+        hook, self.before_data = self.before_data, None
+        if hook is not None:
+            hook()
+        return super().data(msg)
 
 
 def _text(reply: bytes | str) -> str:
@@ -73,11 +110,15 @@ class SmtpOutbox:
         sent_checker: SentFolderChecker | None = None,
         base_dir: Path | None = None,
         on_accepted: Callable[[str], None] | None = None,
+        on_attempt: Callable[[str], None] | None = None,
+        on_refused: Callable[[str], None] | None = None,
     ) -> None:
         if not cfg.host:
             raise ConfigError("outbox.smtp.host: required")
         self.cfg = cfg
         self._on_accepted = on_accepted
+        self._on_attempt = on_attempt
+        self._on_refused = on_refused
         self._password = password
         self._sent_checker = sent_checker
         self._base_dir = base_dir
@@ -99,7 +140,7 @@ class SmtpOutbox:
         helo = socket.gethostname() or "localhost"
         try:
             if cfg.security == "tls":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                smtp: smtplib.SMTP = _TrackedSMTPSSL(
                     cfg.host,
                     cfg.port,
                     local_hostname=helo,
@@ -107,7 +148,7 @@ class SmtpOutbox:
                     context=context,
                 )
             else:
-                smtp = smtplib.SMTP(
+                smtp = _TrackedSMTP(
                     cfg.host, cfg.port, local_hostname=helo, timeout=cfg.timeout_seconds
                 )
         except ssl.SSLError as exc:
@@ -182,6 +223,8 @@ class SmtpOutbox:
                 if result.ok and self._on_accepted is not None:
                     # Recorded before the next email: a crash now cannot resend this one.
                     self._on_accepted(mid)
+                elif not result.ok and alive_answer(result) and self._on_refused is not None:
+                    self._on_refused(mid)  # the server answered: it does not hold this one
                 if not alive:
                     _quietly_close(smtp)
                     smtp = None
@@ -208,6 +251,9 @@ class SmtpOutbox:
             return SendResult(
                 mid, ok=False, permanent=True, detail="message has no From or no recipients"
             ), True
+        if isinstance(smtp, _TrackedSMTP | _TrackedSMTPSSL) and self._on_attempt is not None:
+            attempt = self._on_attempt
+            smtp.before_data = lambda: attempt(mid)
         try:
             refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -227,7 +273,7 @@ class SmtpOutbox:
                 code != 421,
             )
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
-            return SendResult(mid, ok=False, detail=f"connection lost ({exc})"), False
+            return SendResult(mid, ok=False, detail=f"{_LOST} ({exc})"), False
         detail = "; ".join(
             f"refused {rcpt}: {code} {_text(text)}" for rcpt, (code, text) in refused.items()
         )
