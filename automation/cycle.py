@@ -130,6 +130,7 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     except TransientError as exc:
         report.problems.append(f"inbox: {exc} (after {fetched} messages; the rest next cycle)")
         report.completed = False
+    intake.assign_waiting(now)
     report.counts.update(intake.counts)
     report.counts["fetched"] = fetched
 

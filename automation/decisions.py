@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from automation.decide.core import decide
+from automation.decide.core import assign_queued, decide
 from automation.decide.load import TeamLoad, team_load_from_cases
 from automation.decide.parse import parse_tables
 from automation.decide.schema import TEAM
@@ -45,6 +45,11 @@ class CoreDecider:
 
     def assigned(self, person: str) -> None:
         self.load = self.load.with_assignment(person, self._last_role)
+
+    def assign_waiting(self, case: CaseRow, now: datetime) -> Decision:
+        decision = assign_queued(case, self.tables, self.load, now)
+        self._last_role = decision.role
+        return decision
 
 
 def _grids(data: object) -> dict[str, Grid]:

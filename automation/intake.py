@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from automation import columns, sentlog
+from automation import columns, followups, sentlog
 from automation.casetag import CaseTagger
 from automation.classify import classify
 from automation.compose import usable_address
 from automation.errors import ParseError
-from automation.model import CaseRow, Decision, InboxItem, Message, Priority, Verdict, frozen_map
+from automation.model import CaseRow, Decision, InboxItem, Message, Verdict, frozen_map
 from automation.parse import parse_message
 from automation.ports import NewCase
 from automation.threads import ThreadIndex, split_ids
@@ -39,6 +39,10 @@ class Decider(Protocol):
 
     def assigned(self, person: str) -> None:
         """Count a case just routed to ``person`` towards their load this cycle."""
+        ...
+
+    def assign_waiting(self, case: CaseRow, now: datetime) -> Decision:
+        """Routing again for a case that waits in the queue (nobody had room)."""
         ...
 
 
@@ -258,40 +262,10 @@ class Intake:
 
     def _redecide(self, case_id: str, row: dict[str, str], message: Message,
                   now: datetime) -> dict[str, str]:
-        """A reply is judged again on its own new text: new triggers are added,
-        the automatic priority only rises (safe default), and a change of role
-        re-routes.  The team's own cells are left alone; when the reply would
-        raise the priority above the team's, the note asks a person to confirm."""
-        decision = self.decider.decide(message, CaseRow(case_id, frozen_map(row)), now)
-        change: dict[str, str] = {}
-        old = [t.strip() for t in row.get("Triggers", "").split(",") if t.strip()]
-        merged = list(dict.fromkeys([*old, *decision.triggers]))
-        if merged != old:
-            change["Triggers"] = ", ".join(merged)
-        try:
-            auto = Priority.parse(row.get("Priority (auto)", ""))
-        except ValueError:
-            auto = Priority.HIGH
-        if decision.priority > auto:
-            change["Priority (auto)"] = decision.priority.label
-            try:
-                team = Priority.parse(row.get(columns.PRIORITY, ""))
-            except ValueError:
-                team = auto
-            if decision.priority > team:
-                change["Poller note"] = (
-                    f"{self.settings.fmt_time(now)}: the customer's reply reads as "
-                    f"{decision.priority.label} ({', '.join(decision.triggers) or 'signals'}); "
-                    f"Priority says {team.label}: change it if you agree")
-                self.counts["priority raised by reply"] += 1
-        role = row.get("Role", "")
-        if decision.role and decision.role != role and decision.assignee:
-            change["Role"] = decision.role
-            change["Routed to"] = decision.assignee
-            self.decider.assigned(decision.assignee)
-        why = f"Reply {self.settings.fmt_time(message.date or now)}: {decision.why}"
-        change["Why"] = columns.cap_cell(f"{row.get('Why', '')}\n{why}".strip())
-        return change
+        return followups.redecide(self, case_id, row, message, now)
+
+    def assign_waiting(self, now: datetime) -> None:
+        followups.assign_waiting(self, now)
 
     # ----------------------------------------------------------------- misc
     def _ack_allowed(self, email: str, now: datetime) -> bool:
