@@ -48,6 +48,16 @@ class Header:
     tab: str
     cells: tuple[str, ...]
     positions: Mapping[str, int]
+    missing: tuple[str, ...] = ()  # known columns not in the sheet (an older layout)
+
+    def missing_problem(self) -> str | None:
+        """The sentence owners see while some known columns are absent."""
+        if not self.missing:
+            return None
+        names = ", ".join(repr(m) for m in self.missing)
+        return (f"{self.tab}!1:1: column(s) {names} are missing (a sheet laid out by an "
+                "older sheetdesk?): run `sheetdesk init` to add them; until then they "
+                "are not written")
 
     @property
     def width(self) -> int:
@@ -57,8 +67,15 @@ class Header:
         return self.positions[column]
 
 
+# Without these the poller cannot keep its promises (identity, dedupe, exactly-once
+# emails, the team's status); every other known column is optional and is
+# written only where it exists, so a sheet from an older layout keeps working.
+ESSENTIAL: tuple[str, ...] = (columns.CASE_ID, columns.THREAD_IDS, columns.SENT_LOG,
+                              columns.SEEN, "Customer email", columns.STATUS)
+
+
 def read_header(
-    row: Sequence[str], tab: str = CASES_TAB, required: Sequence[str] = columns.DEFAULT_ORDER
+    row: Sequence[str], tab: str = CASES_TAB, required: Sequence[str] = ESSENTIAL
 ) -> Header:
     """Map the header row; raise ``StoreSchemaError`` naming the bad cell(s)."""
     cells = tuple(str(c) for c in row)
@@ -82,7 +99,8 @@ def read_header(
             problems.append(f"{tab}!1:1: required header {name!r} is missing")
     if problems:
         raise StoreSchemaError("; ".join(problems))
-    return Header(tab=tab, cells=cells, positions=MappingProxyType(positions))
+    missing = tuple(n for n in columns.DEFAULT_ORDER if n not in positions)
+    return Header(tab=tab, cells=cells, positions=MappingProxyType(positions), missing=missing)
 
 
 def check_create(case_id: str, values: Mapping[str, str]) -> None:
@@ -129,8 +147,8 @@ def update_cells(header: Header, case_id: str, values: Mapping[str, str]) -> lis
     check_update(case_id, values)
     cells: list[str | None] = [None] * header.width
     for name, text in values.items():
-        if name == columns.CASE_ID:
-            continue
+        if name == columns.CASE_ID or name not in header.positions:
+            continue  # the Case ID is never rewritten; an absent column is skipped
         cells[header.position(name)] = columns.cap_cell(text)
     while cells and cells[-1] is None:
         cells.pop()

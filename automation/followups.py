@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def redecide(intake: Intake, case_id: str, row: dict[str, str], message: Message,
-         now: datetime) -> dict[str, str]:
+             now: datetime) -> dict[str, str]:
     """A reply is judged again on its own new text: new triggers are added,
     the automatic priority only rises (safe default), and a change of role
     re-routes.  The team's own cells are left alone; when the reply would

@@ -63,7 +63,9 @@ def snapshot_local(tabs: LocalTabs) -> Snapshot:
         for title in tabs.titles()
         if title != casetab.CASES_TAB
     }
-    return Snapshot(cases=table.cases, tabs=others, problems=table.problems)
+    note = header.missing_problem()
+    extra = (note,) if note else ()
+    return Snapshot(cases=table.cases, tabs=others, problems=table.problems + extra)
 
 
 def apply_local(tabs: LocalTabs, changes: ChangeSet) -> ApplyResult:
@@ -123,6 +125,21 @@ def _numbers(rows: Sequence[int]) -> str:
     return ", ".join(f"row {r + 1}" for r in rows)
 
 
+def add_missing_columns(tabs: LocalTabs) -> list[str]:
+    """Add the known columns an existing Cases tab lacks, at its right end."""
+    grid = tabs.read(casetab.CASES_TAB)
+    header = list(grid[0]) if grid else []
+    while header and not str(header[-1]).strip():
+        header.pop()
+    have = {" ".join(str(h).split()).casefold() for h in header}
+    missing = [n for n in columns.DEFAULT_ORDER if n.casefold() not in have]
+    if missing:
+        cells: list[str | None] = [None] * len(header)
+        cells += missing
+        tabs.set_cells(casetab.CASES_TAB, 0, cells)
+    return [f"{casetab.CASES_TAB} column {name!r}" for name in missing]
+
+
 def missing_specs(tabs: LocalTabs, specs: Sequence[TabSpec]) -> list[TabSpec]:
     """The specs whose tab does not exist yet; the Cases tab is always considered."""
     have = set(tabs.titles())
@@ -180,6 +197,8 @@ class MemoryStore:
         if casetab.CASES_TAB not in self.tabs:
             self.add_tab(casetab.CASES_TAB, columns.DEFAULT_ORDER)
             created.append(casetab.CASES_TAB)
+        else:
+            created += add_missing_columns(self)
         for spec in missing_specs(self, specs):
             self.tabs[spec.title] = [list(spec.header), *(list(r) for r in spec.rows)]
             created.append(spec.title)

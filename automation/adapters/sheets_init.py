@@ -18,7 +18,7 @@ from automation.adapters import sheets_wire
 from automation.ports import Grid, TabRows, TabSpec
 
 JsonObj = dict[str, Any]
-LIST_FIELDS = "sheets(properties(sheetId,title))"
+LIST_FIELDS = "sheets(properties(sheetId,title,gridProperties(columnCount)))"
 MIN_ROWS, MIN_COLS = 1000, 26
 
 
@@ -161,3 +161,30 @@ def init_requests(existing: Any, specs: Sequence[TabSpec]) -> tuple[list[JsonObj
                 }}})
         created.append(spec.title)
     return out, created
+
+
+def upgrade_requests(existing: Any, header_row: Sequence[str]) -> tuple[list[JsonObj], list[str]]:
+    """Requests adding the known columns an existing Cases tab lacks, at its right
+    end (a sheet laid out by an older sheetdesk); returns them and the names."""
+    header = [str(c) for c in header_row]
+    while header and not header[-1].strip():
+        header.pop()
+    have = {" ".join(h.split()).casefold() for h in header}
+    missing = [n for n in columns.DEFAULT_ORDER if n.casefold() not in have]
+    props = next((s.get("properties") or {} for s in (existing or {}).get("sheets") or []
+                  if (s.get("properties") or {}).get("title") == casetab.CASES_TAB), None)
+    if not missing or props is None:
+        return [], []
+    sheet_id = int(props.get("sheetId") or 0)
+    count = int((props.get("gridProperties") or {}).get("columnCount") or 0)
+    out: list[JsonObj] = []
+    short = len(header) + len(missing) - count
+    if short > 0:
+        out.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS",
+                                        "length": short}})
+    out.append({"updateCells": {
+        "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": len(header)},
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": n}} for n in missing]}],
+        "fields": "userEnteredValue",
+    }})
+    return out, missing

@@ -133,7 +133,10 @@ class SheetsStore:
                              verified=dict(plan.verified))
         others = {t: tuple(tuple(r) for r in d.grid) for t, d in tabs.items()
                   if t != casetab.CASES_TAB}
-        return Snapshot(cases=table.cases, tabs=others, problems=table.problems + plan.problems)
+        note = header.missing_problem()
+        extra = (note,) if note else ()
+        return Snapshot(cases=table.cases, tabs=others,
+                        problems=table.problems + plan.problems + extra)
 
     def apply(self, changes: ChangeSet) -> ApplyResult:
         """At most two writes; see the module docstring for the guarantees."""
@@ -168,6 +171,15 @@ class SheetsStore:
         """Create missing tabs (and the Cases tab) in one batchUpdate; see ``sheets_init``."""
         existing = self._get(sheets_init.LIST_FIELDS, grid=False)
         requests_, created = sheets_init.init_requests(existing, specs)
+        if casetab.CASES_TAB not in created:
+            http = self.client.http_client
+            got = self.retrier.call(
+                lambda: http.values_get(self.key, f"'{casetab.CASES_TAB}'!1:1"),
+                what="read", idempotent=True)
+            rows = got.get("values") or [[]]
+            more, added = sheets_init.upgrade_requests(existing, rows[0])
+            requests_ += more
+            created += [f"{casetab.CASES_TAB} column {name!r}" for name in added]
         if requests_:
             self._batch(requests_, what="init")
         self._cycle = None

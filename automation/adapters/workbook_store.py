@@ -37,7 +37,12 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation import casetab, columns
-from automation.adapters.memory_store import apply_local, check_changes, snapshot_local
+from automation.adapters.memory_store import (
+    add_missing_columns,
+    apply_local,
+    check_changes,
+    snapshot_local,
+)
 from automation.errors import StoreBusyError, StoreError
 from automation.ports import ApplyResult, ChangeSet, Grid, Snapshot, TabSpec
 
@@ -206,6 +211,8 @@ class WorkbookStore:
             header=columns.DEFAULT_ORDER,
             choices={columns.STATUS: columns.STATUSES},
         )
+        if casetab.CASES_TAB in tabs.titles():
+            created += add_missing_columns(tabs)
         for spec in (cases, *specs):
             if spec.title in tabs.titles() or spec.title in created:
                 continue
