@@ -24,13 +24,19 @@ def test_header_tolerates_case_and_blanks() -> None:
 
 
 def test_missing_and_duplicate_headers_name_the_cells() -> None:
-    row = [h for h in HEADER if h != "Subject"] + ["Status"]
+    row = [h for h in HEADER if h != "Sent log"] + ["Status"]
     with pytest.raises(StoreSchemaError) as err:
         casetab.read_header(row)
     text = str(err.value)
     assert f"Cases!{casetab.column_letter(len(row) - 1)}1: duplicate header 'Status'" in text
     assert "(also at Cases!B1)" in text
-    assert "required header 'Subject' is missing" in text
+    assert "required header 'Sent log' is missing" in text
+
+
+def test_an_optional_column_may_be_missing() -> None:
+    header = casetab.read_header([h for h in HEADER if h != "Subject"])
+    assert header.missing == ("Subject",)
+    assert "run `sheetdesk init`" in (header.missing_problem() or "")
 
 
 def test_column_letters() -> None:
