@@ -19,7 +19,7 @@ from pathlib import Path
 from automation import config as config_mod
 from automation import wiring
 from automation.cycle import Runtime, poll_cycle
-from automation.demo_mail import SUPPORT, build_messages, reply_to
+from automation.demo_mail import ACCOUNT_ROWS, SUPPORT, TEAM_ROWS, build_messages, reply_to
 from automation.errors import ConfigError
 from automation.ports import Snapshot
 
@@ -81,7 +81,9 @@ def run_demo(folder: Path) -> int:
     print(f"demo folder: {folder.resolve()}")
     print(f"tabs created: {', '.join(created)}")
 
-    now = datetime.now(UTC).replace(microsecond=0)
+    _owner_fills_in_tabs(cfg)
+    print(f"owner typed in the team: {', '.join(r['Name'] for r in TEAM_ROWS)}")
+    now = _working_morning(datetime.now(UTC))
     maildir = cfg.path(cfg.inbox.maildir.path)
     for number, raw in enumerate(build_messages(now), start=1):
         _drop(maildir, raw, f"{int(now.timestamp())}.demo{number:02d}.localhost")
@@ -146,6 +148,38 @@ def _print_life(cfg: config_mod.Config, snapshot: Snapshot) -> None:
     for row in snapshot.tabs.get(report.TAB, ())[1:]:
         print(f"  {row[0]:<40} {row[1] if len(row) > 1 else ''}")
     print(f"chart: {chart}")
+
+
+def _working_morning(now: datetime) -> datetime:
+    """10:00 in London on the latest weekday up to ``now``: the demo's cycles run
+    in business hours whenever it is started, so the routing it shows is the
+    daytime routing."""
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo("Europe/London"))
+    while local.weekday() >= 5:
+        local -= timedelta(days=1)
+    return local.replace(hour=10, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def _owner_fills_in_tabs(cfg: config_mod.Config) -> None:
+    """The owner replaces the starter rows with her own team and key account."""
+    import openpyxl
+
+    path = cfg.path(cfg.store.workbook.path)
+    wb = openpyxl.load_workbook(path)
+    for title, rows in (("Team", TEAM_ROWS), ("Accounts", ACCOUNT_ROWS)):
+        ws = wb[title]
+        header = [str(c.value or "") for c in ws[1]]
+        ws.delete_rows(2, ws.max_row)
+        for row in rows:
+            ws.append([row.get(h, "") for h in header])
+    ws = wb["Response times"]
+    header = [str(c.value or "") for c in ws[1]]
+    for cells in ws.iter_rows(min_row=2):
+        if "Tell" in header and str(cells[header.index("Tell")].value or "") == "Owner":
+            cells[header.index("Tell")].value = "Maya Chen"
+    wb.save(path)
 
 
 def _edit(cfg: config_mod.Config, case_id: str, changes: dict[str, str]) -> None:

@@ -113,3 +113,28 @@ def reply_to(ack: EmailMessage, now: datetime) -> bytes:
         f"On {ack['Date']}, Lumen & Loom Support wrote:\n{quoted}\n"
     )
     return msg.as_bytes()
+
+
+# What the shop's owner types into the tabs after `init` (the demo does it for her).
+TEAM_ROWS: list[dict[str, str]] = [
+    {"Name": "Maya Chen", "Email": "maya@lumenandloom.example", "Roles": "legal, sales, retention",
+     "Tier": "3", "Time zone": "Europe/London", "Working days": "Mon-Fri", "Start": "09:00",
+     "End": "17:30", "Max open cases": "8", "Backup": "Sam Okoye", "Languages": "en",
+     "Active": "Yes"},
+    {"Name": "Sam Okoye", "Email": "sam@lumenandloom.example",
+     "Roles": "general, billing, refunds", "Tier": "2", "Time zone": "Europe/London",
+     "Working days": "Mon-Fri", "Start": "08:30", "End": "17:00", "Max open cases": "6",
+     "Backup": "Lena Fischer", "Languages": "en, fr", "Active": "Yes"},
+    {"Name": "Lena Fischer", "Email": "lena@lumenandloom.example", "Roles": "technical, general",
+     "Tier": "2", "Time zone": "Europe/Berlin", "Working days": "Mon-Fri", "Start": "09:00",
+     "End": "17:00", "Max open cases": "5", "Backup": "Sam Okoye", "Languages": "de, en",
+     "Active": "Yes"},
+    {"Name": "Jordan Diaz", "Email": "jordan@lumenandloom.example",
+     "Roles": "general, refunds, sales", "Tier": "1", "Time zone": "America/New_York",
+     "Working days": "Mon-Fri", "Start": "09:00", "End": "17:00", "Max open cases": "5",
+     "Backup": "Sam Okoye", "Languages": "en, es", "Active": "Yes"},
+]
+ACCOUNT_ROWS: list[dict[str, str]] = [
+    {"Domain": "brightside-hotels.example.com", "Company": "Brightside Hotels",
+     "Plan": "Trade", "Contract value per year": "48000", "Account manager": "Maya Chen"},
+]
