@@ -75,3 +75,16 @@ def smtp_factory(test_pki: mailservers.TestPKI) -> _Iterator[object]:
     yield make
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logging() -> _Iterator[None]:
+    """Tests that run ``cli.main`` in-process install its log handler on the root
+    logger; put the root logger back so later tests' server logs stay quiet."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
