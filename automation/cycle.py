@@ -127,6 +127,9 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
         for item in rt.inbox.fetch(cfg.poll.max_messages_per_cycle):
             fetched += 1
             intake.take(item, now)
+            if fetched % 100 == 0:  # a long backlog shows progress
+                log.info("%d messages handled so far (%s)", fetched,
+                         ", ".join(f"{v} {k}" for k, v in sorted(intake.counts.items())))
     except TransientError as exc:
         report.problems.append(f"inbox: {exc} (after {fetched} messages; the rest next cycle)")
         report.completed = False
