@@ -31,7 +31,7 @@ def test_run_polls_on_schedule_and_stops_cleanly_on_sigterm(tmp_path: Path) -> N
                 break
             time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
