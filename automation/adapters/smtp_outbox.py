@@ -62,15 +62,13 @@ def alive_answer(result: SendResult) -> bool:
 
 class _TrackedSMTP(smtplib.SMTP):
     """``smtplib.SMTP`` that calls ``before_data`` right before DATA: from then on
-    the server may hold the message even if we never hear its 250, so the
+    the server may hold the message even if we never hear its reply, so the
     attempt is recorded first (the ledger's "try" line)."""
 
     before_data: Callable[[], None] | None = None
 
     def data(self, msg: Buffer | str) -> tuple[int, bytes]:
-        hook, self.before_data = self.before_data, None
-        if hook is not None:
-            hook()
+        _fire(self)
         return super().data(msg)
 
 
@@ -78,10 +76,14 @@ class _TrackedSMTPSSL(smtplib.SMTP_SSL):
     before_data: Callable[[], None] | None = None
 
     def data(self, msg: Buffer | str) -> tuple[int, bytes]:
-        hook, self.before_data = self.before_data, None
-        if hook is not None:
-            hook()
+        _fire(self)
         return super().data(msg)
+
+
+def _fire(smtp: _TrackedSMTP | _TrackedSMTPSSL) -> None:
+    hook, smtp.before_data = smtp.before_data, None  # one hook per message
+    if hook is not None:
+        hook()
 
 
 def _text(reply: bytes | str) -> str:
