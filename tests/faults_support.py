@@ -213,21 +213,31 @@ class World:
 
     # ------------------------------------------------------------ the mail ---
     def load(self, messages: Sequence[tuple[str, bytes]]) -> None:
-        """Append (label, raw) messages to INBOX and remember what went in."""
+        """Append (label, raw) messages to INBOX and remember what went in.
+
+        A message without a Message-ID gets a synthetic one hashed from the bytes
+        the IMAP server hands out, which are not always the bytes appended (the
+        server normalises line ends and, for a few corpus files, more), so the
+        expected ids are computed from the messages as fetched back.
+        """
         from automation.parse import parse_message
 
-        for label, raw in messages:
-            # IMAP hands messages out with CRLF line ends; a message without a
-            # Message-ID gets a synthetic one hashed from exactly those bytes.
-            crlf = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        with self.user.connect() as client:
+            client.select_folder("INBOX", readonly=True)
+            before = set(client.search("ALL"))
+        for start in range(0, len(messages), 200):
+            self.user.append([raw for _, raw in messages[start:start + 200]])
+        with self.user.connect() as client:
+            client.select_folder("INBOX", readonly=True)
+            new = sorted(set(client.search("ALL")) - before)
+            served = client.fetch(new, ["BODY.PEEK[]"]) if new else {}
+        limit = int(self.settings.get("max_bytes", 26_214_400))
+        for (label, _), uid in zip(messages, new, strict=True):
             try:
-                limit = int(self.settings.get("max_bytes", 26_214_400))
-                found = parse_message(crlf, label, max_bytes=limit)
+                found = parse_message(served[uid][b"BODY[]"], label, max_bytes=limit)
                 self.inputs[found.message_id.lower()] = label
             except Exception:  # unparseable on purpose: accounted for by the Quarantine tab
                 self.inputs[f"raw:{label}"] = label
-        for start in range(0, len(messages), 200):
-            self.user.append([raw for _, raw in messages[start:start + 200]])
 
     def leaks(self) -> list[str]:
         """Where a configured password shows up: any log line, the sheet, any output."""

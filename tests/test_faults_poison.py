@@ -49,7 +49,8 @@ def poison() -> list[tuple[str, bytes]]:
 
 def scenario(w: World, before: int, after: int) -> tuple[Figure, dict[str, object]]:
     mail = backlog(before + after, seed=11)
-    w.configure(max_bytes=MAX_BYTES)
+    # One cycle must take the whole backlog: the point is what happens behind the poison.
+    w.configure(max_bytes=MAX_BYTES, max_messages=before + after + 50)
     w.load(mail[:before] + poison() + mail[before:])
     run = w.poll()
     again = w.poll()  # a poison that survives one cycle shows up here too
