@@ -205,7 +205,8 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
             report.problems.append(
                 f"{o.case_id}: {o.entry.event} email <{o.entry.message_id}> may have reached the "
                 "mail server just before a crash; not resent, to avoid a duplicate")
-    mail = mailer.deliver(outgoing_mail, intake.cases, rt.outbox, rt.ledger.ids(), now)
+    fresh = frozenset(o.entry.message_id for o in outgoing_mail if o.case_id in intake.creates)
+    mail = mailer.deliver(outgoing_mail, intake.cases, rt.outbox, rt.ledger.ids(), now, fresh)
     rt.ledger.add(mail.sent_ids)
     report.counts.update(mail.counts)
     report.problems.extend(mail.problems)

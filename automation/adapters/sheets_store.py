@@ -154,15 +154,14 @@ class SheetsStore:
         batch = self._repairs(cycle) + self._create_requests(cycle, creates)
         batch += sheets_init.log_requests(cycle.tabs, changes.appends, ids)
         batch += sheets_init.replace_requests(cycle.tabs, changes.replace_tabs, ids)
-        if batch:
-            self._batch(batch, what="create")
+        reply = self._batch(batch, what="create") if batch else None
         created = tuple(dict.fromkeys(n.case_id for n in changes.creates))
         cycle.created.update(n.case_id for n in creates)
         for case in creates:  # what a misdirected write would have to restore
             cycle.values[case.case_id] = {**case.values, columns.CASE_ID: case.case_id}
         cycle.repaired = True
-        if batch:
-            self._cycle = None  # positions moved; another apply must read again
+        if reply is not None:
+            self._absorb(cycle, reply, creates, changes)
         result = self._write_updates(cycle, header, updates)
         return ApplyResult(created=created, updated=result[0], missing=result[1],
                            problems=result[2])
@@ -186,6 +185,39 @@ class SheetsStore:
         return created
 
     # -- pieces of apply -----------------------------------------------------
+    def _absorb(self, cycle: _Cycle, reply: Any, creates: Sequence[NewCase],
+                changes: ChangeSet) -> None:
+        """Bring this cycle's view up to date from write 1's reply, so the second
+        apply of the cycle needs no second read (the budget is one read).
+
+        The anchors of rows created in that same atomic batch are exact (the
+        batch inserted, filled and tagged them together), so their server-given
+        metadata ids become verified anchors; repaired anchors stay unverified
+        until a read confirms them.  Sheets the batch added are remembered, and
+        row counts grow, so a later batch in the cycle addresses them right.
+        """
+        new_ids = {n.case_id for n in creates}
+        for item in (reply or {}).get("replies") or []:
+            meta = ((item or {}).get("createDeveloperMetadata") or {}).get("developerMetadata")
+            if (isinstance(meta, dict) and meta.get("metadataKey") == sheets_wire.ANCHOR_KEY
+                    and meta.get("metadataValue") in new_ids and "metadataId" in meta):
+                cycle.verified[str(meta["metadataValue"])] = int(meta["metadataId"])
+            props = ((item or {}).get("addSheet") or {}).get("properties")
+            if isinstance(props, dict) and props.get("title") not in cycle.tabs:
+                grid = props.get("gridProperties") or {}
+                cycle.tabs[str(props["title"])] = sheets_wire.TabData(
+                    sheet_id=int(props.get("sheetId") or 0), title=str(props["title"]),
+                    row_count=int(grid.get("rowCount") or 0),
+                    col_count=int(grid.get("columnCount") or 0))
+        cases = cycle.tabs.get(casetab.CASES_TAB)
+        if cases is not None:
+            cases.row_count += len(creates)
+        for title, grid in changes.replace_tabs.items():
+            tab = cycle.tabs.get(title)
+            if tab is not None:
+                tab.row_count = max(tab.row_count, len(grid))
+                tab.col_count = max(tab.col_count, max((len(r) for r in grid), default=0))
+
     def _needs_repair(self) -> bool:
         cycle = self._cycle
         return bool(cycle and not cycle.repaired and (cycle.plan.deletes or cycle.plan.creates))
