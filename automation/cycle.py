@@ -45,8 +45,17 @@ from automation.ledger import Ledger
 from automation.lifecycle import apply as lifecycle
 from automation.lifecycle.clock import cadences
 from automation.lifecycle.transitions import Policy
-from automation.model import frozen_map
-from automation.ports import CaseStore, CaseUpdate, ChangeSet, Grid, Inbox, Outbox, TabRows
+from automation.model import CaseRow, frozen_map
+from automation.ports import (
+    CaseStore,
+    CaseUpdate,
+    ChangeSet,
+    Grid,
+    Inbox,
+    Outbox,
+    Snapshot,
+    TabRows,
+)
 from automation.templates import TemplateSet
 
 log = logging.getLogger("sheetdesk.cycle")
@@ -170,8 +179,12 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     health_grid = health_now(len(owed))
     problems_at_write_1 = len(report.problems)
     replace_tabs = {health.TAB: health_grid}
-    review = reporting.due_review(snapshot, now, cfg, tables)
-    metrics_grid = reporting.metrics_grid_if_due(snapshot, now, cfg, tables, fmt, review)
+    # The review figures see this cycle's own work (new cases, lifecycle flags),
+    # not only what the read returned.
+    current = Snapshot(cases=tuple(CaseRow(cid, frozen_map(v)) for cid, v in intake.cases.items()),
+                       tabs=snapshot.tabs)
+    review = reporting.due_review(current, now, cfg, tables)
+    metrics_grid = reporting.metrics_grid_if_due(current, now, cfg, tables, fmt, review)
     if metrics_grid is not None:
         replace_tabs[reporting.TAB] = metrics_grid
     first = ChangeSet(creates=intake.new_cases(), appends=tuple(appends),
