@@ -18,8 +18,12 @@ with ``now`` = that message's Date.  One cycle per message keeps routing's
 reply see its case exactly as the previous cycle left it.  After each cycle
 the Cases and Non-cases tabs are read back: the case whose "Thread IDs" hold
 the message's Message-ID gives its Triggers, Priority (auto), Role and Routed
-to; a Message-ID in the Non-cases tab is a non-case.  A reply is scored from
-its case's row as the cycle left it (the cycle does not re-decide replies).
+to; a Message-ID in the Non-cases tab is a non-case.  A reply is scored by the
+decision the cycle made for that reply (recorded by ``RecordingSource``): the
+case row itself keeps the case's highest priority and every trigger seen, by
+design, so it would score a closing "thanks, all fixed" as the case's Critical.
+Note that nobody answers cases during the replay, so replies on old cases carry
+"commitment breached" (an urgency signal), which a real team's answers prevent.
 
 The tool numbers its own cases, so the devset's ``[BB-nnnnn]`` tags (issued
 by another tool instance, with gaps for phone cases) would point at the wrong
@@ -230,6 +234,38 @@ class Got:
 # --------------------------------------------------------------- the pipeline
 
 
+class _Recording:
+    """The cycle's decider, remembering the decision it made for each message, so a
+    reply is scored by the pipeline's own judgment of that reply (the case row keeps
+    the case's highest priority and every trigger seen, by design)."""
+
+    def __init__(self, inner: Any, seen: dict[str, Decision]) -> None:
+        self.inner, self.seen = inner, seen
+        self.tables = inner.tables
+
+    def decide(self, message: Message, history: CaseRow | None, now: datetime) -> Decision:
+        decision: Decision = self.inner.decide(message, history, now)
+        self.seen[message.message_id.lower()] = decision
+        return decision
+
+    def assigned(self, person: str) -> None:
+        self.inner.assigned(person)
+
+    def assign_waiting(self, case: CaseRow, now: datetime) -> Decision:
+        decision: Decision = self.inner.assign_waiting(case, now)
+        return decision
+
+
+class RecordingSource(DecisionSource):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[str, Decision] = {}
+
+    def for_cycle(self, snapshot: Any, now: datetime) -> tuple[Any, list[str]]:
+        decider, problems = super().for_cycle(snapshot, now)
+        return _Recording(decider, self.seen), problems
+
+
 def _runtime(base: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid]) -> Runtime:
     addresses = team["addresses"]
     own = [a["address"] for a in addresses["own_sending_addresses"]]
@@ -257,7 +293,7 @@ def _runtime(base: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid]) -> R
         outbox=FileOutbox(cfg.outbox.files, base),
         store=MemoryStore(grids),
         templates=TemplateSet(None, sample_context(cfg)),
-        decisions=DecisionSource(),
+        decisions=RecordingSource(),
         ledger=Ledger(base / "state" / "ledger.json"),
     )
 
@@ -284,6 +320,8 @@ def run_pipeline(
     with tempfile.TemporaryDirectory(prefix="devset-") as tmp:
         base = Path(tmp)
         rt = _runtime(base, team, tabs)
+        source = rt.decisions
+        assert isinstance(source, RecordingSource)
         store = rt.store
         assert isinstance(store, MemoryStore)
         for sub in ("tmp", "new", "cur"):
@@ -308,6 +346,14 @@ def run_pipeline(
                 case_id = case[columns.CASE_ID]
                 first_of_case.setdefault(case_id, label["file"])
                 first = first_of_case[case_id]
+                mine = source.seen.get(mid)
+                if first != label["file"] and mine is not None:
+                    # A reply: the pipeline's decision for this very message.
+                    got.update(is_case=True, decision=Got(
+                        triggers=mine.triggers, priority=mine.priority.label, role=mine.role,
+                        assignee=mine.assignee or case.get("Routed to") or None,
+                        language=mine.language, why=mine.why, thread_of=first))
+                    break
                 got.update(
                     is_case=True,
                     decision=Got(
@@ -429,7 +475,7 @@ def main() -> None:
         raise SystemExit("tab problems:\n" + "\n".join(problems))
     labels = [json.loads(line) for line in (args.devset / "labels.jsonl").read_text().splitlines()]
     rows, counts = run_pipeline(args.devset, team, tabs, labels)
-    print("== pipeline: poll_cycle per message (replies scored from their case row) ==")
+    print("== pipeline: poll_cycle per message (a reply scored by its own decision) ==")
     print("cycle counts: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()) if v))
     report(rows, args.show_misses)
     replies = [(w, g) for w, g in rows if w["thread_of"] and g["is_case"]]
@@ -437,7 +483,7 @@ def main() -> None:
         prio_ok = sum(1 for w, g in replies if w["priority"] == g["decision"].priority)
         role_ok = sum(1 for w, g in replies if w["role"] == g["decision"].role)
         print(
-            f"  (replies, scored from their case row: {len(replies)}; "
+            f"  (replies, scored by the cycle's decision for each: {len(replies)}; "
             f"priority right {prio_ok}, role right {role_ok})"
         )
     if args.direct:
