@@ -235,6 +235,15 @@ def test_replies(situation: str, values: dict, priority: Priority, why: str) -> 
     assert why in decision.why
 
 
+def test_our_lateness_raises_priority_but_is_not_the_customers_urgency() -> None:
+    reply = msg(subject="Re: Question", text="Any news on this?")
+    late = case_row(auto="Low", priority="Low", role="general", routed_to="Ana", status="New",
+                    first_due=(TUESDAY_MORNING - timedelta(hours=1)).isoformat())
+    decision = decide(reply, late, TABLES, TeamLoad(), TUESDAY_MORNING)
+    assert decision.priority is Priority.HIGH
+    assert "urgency" not in decision.triggers and "commitment breached" in decision.why
+
+
 def test_owner_phrase_and_pattern_from_tabs() -> None:
     grid = with_rows(
         "Triggers",

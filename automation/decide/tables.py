@@ -49,11 +49,12 @@ RULE_SUBJECTS: tuple[str, ...] = CATEGORIES + BUILT_IN_SIGNALS
 # concerns and outages are urgent (delays compound); shouting, churn talk and
 # writing again are frustration; a key-account sender is value.  An importance
 # flag is the sender's mail-client setting, not evidence of time pressure, so
-# it is shown in the why but implies nothing.
+# it is shown in the why but implies nothing.  A breached commitment is our own
+# lateness, not the customer's time pressure: it raises the priority (the
+# Priorities tab) and shows in the why, but is not the urgency trigger.
 IMPLIES: dict[str, str] = {
     "security concern": "urgency",
     "operations stopped": "urgency",
-    "commitment breached": "urgency",
     "leaving": "emotion",
     "shouting": "emotion",
     "key account": "value",
