@@ -148,6 +148,31 @@ def _auto_reply(msg: Message) -> str | None:
     return None
 
 
+# Unsolicited marketing pitches that every small business's support inbox gets
+# (SEO, link building, "page 1 of Google"): spam, whatever the trade.  Two
+# different pitch phrases are needed, and a reply in a thread never counts, so a
+# customer mentioning Google once stays a case.
+_PITCH = re.compile(
+    r"\b(?:guest[- ]posts?|do-?follow|back-?links?|link[- ]building|seo (?:services|packages?|"
+    r"agency|experts?|audit)|search engine optimi[sz]ation|(?:first|1st) page (?:of|on) google|"
+    r"page (?:1|one) (?:of|on) google|rank(?:ing)? (?:higher|#?1|first) (?:on|in) google|"
+    r"(?:increase|boost|double) your (?:website |site |organic )?traffic|"
+    r"(?:our|affordable) (?:seo|web design|app development|lead generation|digital marketing) "
+    r"(?:services|packages)|packages start at|outreach (?:manager|team|specialist))\b",
+    re.IGNORECASE,
+)
+
+
+def _pitch(msg: Message) -> str | None:
+    if msg.in_reply_to or msg.references:
+        return None
+    found = {m.group(0).lower() for m in _PITCH.finditer(f"{msg.subject}\n{msg.new_text}")}
+    if len(found) >= 2:
+        shown = ", ".join(f'"{f}"' for f in sorted(found)[:3])
+        return f"spam: an unsolicited marketing pitch ({shown})"
+    return None
+
+
 def _spam(msg: Message, own_domains: frozenset[str]) -> str | None:
     flag = (msg.header("x-spam-flag") or "").strip().lower()
     status = (msg.header("x-spam-status") or "").strip().lower()
@@ -220,7 +245,7 @@ def classify(msg: Message, *, own_addresses: frozenset[str], own_domains: frozen
     reason = _auto_reply(msg)
     if reason:
         return Verdict(VerdictKind.AUTO_REPLY, reason)
-    reason = _spam(msg, own_domains) or _bulk(msg)
+    reason = _spam(msg, own_domains) or _pitch(msg) or _bulk(msg)
     if reason:
         return Verdict(VerdictKind.BULK, reason)
     if msg.sender and _in_domains(msg.sender.domain, own_domains):

@@ -163,3 +163,22 @@ def test_disclaimer_text_does_not_make_an_auto_reply() -> None:
                   "office please forward it.\n")
     kind, _ = verdict(raw)
     assert kind is VerdictKind.CASE
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "kind"),
+    [
+        ("From: Ann <ann@growth-agency.example>\nSubject: Guest post on your blog?\n",
+         "I'd like to offer a guest post with a do-follow link. Our SEO packages start at $99.\n",
+         VerdictKind.BULK),
+        ("From: Ann <ann@example.org>\nSubject: Your shop is not on Google\n",
+         "I searched for you on Google and could not find your opening hours. Can you help?\n",
+         VerdictKind.CASE),
+        ("From: Ann <ann@example.org>\nSubject: Re: guest post\nIn-Reply-To: <ours@acme>\n",
+         "About the guest post and the backlinks we agreed: here is the text.\n",
+         VerdictKind.CASE),
+    ],
+    ids=["pitch", "customer mentions google", "reply in a thread"],
+)
+def test_unsolicited_marketing_pitch(headers: str, body: str, kind: VerdictKind) -> None:
+    assert verdict(message(headers, body))[0] is kind
