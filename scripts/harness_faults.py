@@ -1,9 +1,8 @@
 """Fault injectors for the harness: a byte-counting IMAP proxy and kill triggers.
 
-* ``ByteProxy`` relays loopback TCP to Dovecot and counts the bytes sent to
-  the client.  ``cut_after`` lists, per accepted connection, a byte count after
-  which both ends are closed (``None``: leave that connection alone), so "the
-  server vanished in the middle of a FETCH" happens at a chosen byte.
+* ``ByteProxy`` (``tests.mailservers.CuttingProxy``) relays loopback TCP to
+  Dovecot, counts the bytes sent to the client and closes a connection after a
+  chosen byte, so "the server vanished in the middle of a FETCH" is repeatable.
 * ``KillPoint`` is one seeded place to SIGKILL a sheetdesk process: after the
   proxy has relayed N bytes (mid-fetch), just before the stand-in handles its
   n-th request (the request still lands: the write is in, the answer never
@@ -15,77 +14,16 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
-import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from tests.mailservers import CuttingProxy
 
 LOOPBACK = "127.0.0.1"
 
 
-class ByteProxy:
-    def __init__(self, target_port: int, cut_after: Sequence[int | None] = ()) -> None:
-        self.target = target_port
-        self.cut_after = list(cut_after)
-        self.downstream = 0  # bytes relayed server -> client, all connections
-        self.connections = 0
-        self.cuts = 0
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((LOOPBACK, 0))
-        self._sock.listen(16)
-        self.port = int(self._sock.getsockname()[1])
-        self._lock = threading.Lock()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                client, _ = self._sock.accept()
-            except OSError:
-                return
-            with self._lock:
-                index = self.connections
-                self.connections += 1
-            limit = self.cut_after[index] if index < len(self.cut_after) else None
-            try:
-                upstream = socket.create_connection((LOOPBACK, self.target))
-            except OSError:
-                client.close()
-                continue
-            pair = (client, upstream)
-            threading.Thread(target=self._pump, args=(upstream, client, limit, True, pair),
-                             daemon=True).start()
-            threading.Thread(target=self._pump, args=(client, upstream, None, False, pair),
-                             daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None, count: bool,
-              pair: tuple[socket.socket, socket.socket]) -> None:
-        sent = 0
-        try:
-            while data := src.recv(16384):
-                if limit is not None and sent + len(data) >= limit:
-                    dst.sendall(data[: max(0, limit - sent)])
-                    with self._lock:
-                        self.cuts += 1
-                    break
-                dst.sendall(data)
-                sent += len(data)
-                if count:
-                    with self._lock:
-                        self.downstream += len(data)
-        except OSError:
-            pass
-        for s in pair:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
-
-    def close(self) -> None:
-        self._sock.close()
+# The relay lives with the other mail-server fixtures; the harness calls it ByteProxy.
+ByteProxy = CuttingProxy
 
 
 @dataclass

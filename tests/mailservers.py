@@ -786,17 +786,27 @@ def smtp_failing_starttls(line: str) -> list[str] | None:
 
 
 class CuttingProxy:
-    """A TCP relay to ``port`` on loopback whose live connections a test can cut.
+    """A TCP relay to ``port`` on loopback that can drop connections mid-stream.
 
-    ``cut()`` closes both ends of every open relay at once: to the client it is
-    a server that vanished mid-conversation.
+    * ``cut()`` closes both ends of every open relay at once: to the client it is
+      a server that vanished mid-conversation;
+    * ``cut_after`` lists, per accepted connection, a byte count (server to
+      client) after which that connection is closed (``None``: leave it alone),
+      so "the server vanished in the middle of a FETCH" happens at a chosen byte;
+    * ``downstream``, ``connections`` and ``cuts`` count what happened (the
+      fault harness's kill points use ``downstream``).
     """
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, cut_after: Iterable[int | None] = ()) -> None:
         self.target = port
+        self.cut_after = list(cut_after)
+        self.downstream = 0
+        self.connections = 0
+        self.cuts = 0
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((LOOPBACK, 0))
-        self._sock.listen(8)
+        self._sock.listen(16)
         self.port = int(self._sock.getsockname()[1])
         self._open: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -808,39 +818,59 @@ class CuttingProxy:
                 client, _ = self._sock.accept()
             except OSError:
                 return
-            upstream = socket.create_connection((LOOPBACK, self.target))
+            with self._lock:
+                index = self.connections
+                self.connections += 1
+            limit = self.cut_after[index] if index < len(self.cut_after) else None
+            try:
+                upstream = socket.create_connection((LOOPBACK, self.target))
+            except OSError:
+                client.close()
+                continue
             with self._lock:
                 self._open += [client, upstream]
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+            pair = (client, upstream)
+            threading.Thread(target=self._pump, args=(upstream, client, limit, True, pair),
+                             daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, upstream, None, False, pair),
+                             daemon=True).start()
 
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, limit: int | None, count: bool,
+              pair: tuple[socket.socket, socket.socket]) -> None:
+        sent = 0
         try:
-            while data := src.recv(65536):
+            while data := src.recv(16384):
+                if limit is not None and sent + len(data) >= limit:
+                    dst.sendall(data[: max(0, limit - sent)])
+                    with self._lock:
+                        self.cuts += 1
+                    break
                 dst.sendall(data)
+                sent += len(data)
+                if count:
+                    with self._lock:
+                        self.downstream += len(data)
         except OSError:
             pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+        _shut(pair)
 
     def cut(self) -> None:
         with self._lock:
             socks, self._open = self._open, []
-        for s in socks:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
+        _shut(socks)
 
     def close(self) -> None:
         self.cut()
         self._sock.close()
+
+
+def _shut(socks: Iterable[socket.socket]) -> None:
+    for s in socks:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        s.close()
 
 
 def sample_message(
