@@ -71,8 +71,8 @@ class Intake:
     noncase_rows: list[tuple[str, ...]] = field(default_factory=list)
     quarantine_rows: list[tuple[str, ...]] = field(default_factory=list)
     done_on_create: list[str] = field(default_factory=list)  # durable after write 1
-    done_on_update: list[str] = field(default_factory=list)  # durable after write 2
-    update_keys: dict[str, list[str]] = field(default_factory=dict)  # case ID -> their keys
+    # Replies on existing cases: durable only once write 2 placed their case's update.
+    update_keys: dict[str, list[str]] = field(default_factory=dict)  # case ID -> inbox keys
     quarantined: list[str] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     acks: dict[str, list[datetime]] = field(default_factory=dict)
@@ -257,7 +257,6 @@ class Intake:
             self.done_on_create.append(message.key)
         else:
             self.updates.setdefault(case_id, {}).update(change)
-            self.done_on_update.append(message.key)
             self.update_keys.setdefault(case_id, []).append(message.key)
 
     def _redecide(self, case_id: str, row: dict[str, str], message: Message,
