@@ -25,7 +25,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from automation import columns, compose, sentlog
-from automation.errors import OutboxError, TemplateError
+from automation.errors import OutboxError
 from automation.model import Address
 from automation.ports import Outbox
 from automation.threads import split_ids
@@ -136,10 +136,6 @@ def deliver(
 def customer_of(values: Mapping[str, str]) -> Address | None:
     email = values.get("Customer email", "").strip().lower()
     return Address(values.get("Customer", ""), email) if email else None
-
-
-def render_failure(case_id: str, exc: TemplateError) -> str:
-    return f"{case_id}: email not built: {exc}"
 
 
 def give_up(cell: str, message_id: str, state: str, reason: str, now: datetime) -> str:
