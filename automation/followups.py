@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from automation import columns
+from automation.cells import effective_assignee, effective_priority
 from automation.model import CaseRow, Message, Priority, frozen_map
 
 if TYPE_CHECKING:
@@ -65,14 +66,12 @@ def assign_waiting(intake: Intake, now: datetime) -> None:
     waiting = [
         (cid, row) for cid, row in intake.cases.items()
         if cid not in intake.creates
-        and not row.get(columns.ASSIGNEE, "").strip() and not row.get("Routed to", "").strip()
+        and not effective_assignee(row)
         and row.get(columns.STATUS, "").strip().casefold() not in ("resolved", "closed")
     ]
-    rank = {"critical": 0, "high": 1, "low": 2}
 
     def order(item: tuple[str, dict[str, str]]) -> tuple[int, str]:
-        level = (item[1].get(columns.PRIORITY) or item[1].get("Priority (auto)", "")).lower()
-        return rank.get(level.strip(), 1), item[1].get("Opened", "")
+        return -effective_priority(item[1]), item[1].get("Opened", "")
 
     for case_id, row in sorted(waiting, key=order):
         decision = intake.decider.assign_waiting(CaseRow(case_id, frozen_map(row)), now)

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from automation import columns, followups, sentlog
 from automation.casetag import CaseTagger
+from automation.cells import cell_int
 from automation.classify import classify
 from automation.compose import usable_address
 from automation.errors import ParseError
@@ -234,7 +235,7 @@ class Intake:
     def _reply(self, case_id: str, message: Message, now: datetime) -> None:
         s = self.settings
         row = self.cases[case_id]
-        count = _int(row.get("Messages", "")) + 1
+        count = cell_int(row.get("Messages", "")) + 1
         thread = split_ids(row.get(columns.THREAD_IDS, ""))
         thread.append(message.message_id)
         change = {
@@ -283,10 +284,3 @@ def _latest_text(message: Message) -> str:
 
 def _fmt_opt(fmt: Callable[[datetime], str], value: datetime | None) -> str:
     return fmt(value) if value else ""
-
-
-def _int(text: str) -> int:
-    try:
-        return int(float(text))
-    except ValueError:
-        return 0

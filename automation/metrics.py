@@ -29,10 +29,9 @@ from datetime import date, datetime, timedelta
 
 from automation import columns as col
 from automation import sentlog
-from automation.decide.triggers import parse_cell_time
+from automation.cells import cell_time, effective_assignee, effective_priority
 from automation.lifecycle import events as ev
 from automation.lifecycle.seen import Seen, parse
-from automation.lifecycle.transitions import assignee_of, priority_of
 
 CLOSED = ("resolved", "closed")
 
@@ -66,11 +65,11 @@ def facts(values: Mapping[str, str]) -> CaseFacts:
     res_at = resolved[0] if resolved else None
     return CaseFacts(
         case_id=values.get(col.CASE_ID, ""),
-        opened=parse_cell_time(values.get("Opened", "")),
-        priority=priority_of(values).label,
+        opened=cell_time(values.get("Opened", "")),
+        priority=effective_priority(values).label,
         triggers=tuple(t.strip() for t in values.get("Triggers", "").split(",") if t.strip()),
         role=values.get("Role", "").strip() or "general",
-        assignee=assignee_of(values) or "(unassigned)",
+        assignee=effective_assignee(values) or "(unassigned)",
         is_open=is_open,
         first_response=first_at,
         resolved=res_at,

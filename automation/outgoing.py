@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from automation import columns, compose, sentlog
+from automation.cells import cell_time, effective_assignee, effective_priority
 from automation.config import Config
 from automation.decide.tables import DEFAULT_TABLES, Member, Tables
 from automation.lifecycle import events
@@ -36,14 +37,6 @@ NEXT_STEPS = {
 }
 
 
-def parse_time(text: str) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return value if value.tzinfo else None
-
-
 def parse_offset(text: str) -> timezone | None:
     text = text.strip()
     if len(text) != 6 or text[0] not in "+-" or text[3] != ":":
@@ -62,21 +55,14 @@ def readable(when: datetime, tz: timezone | None) -> str:
     return f"{local:%A %d %B %Y, %H:%M} ({label})"
 
 
-def effective_priority(values: Mapping[str, str]) -> str:
-    chosen = values.get(columns.PRIORITY, "").strip().capitalize()
-    if chosen in ("Low", "High", "Critical"):
-        return chosen
-    return values.get("Priority (auto)", "").strip() or "High"
-
-
 def ack_context(values: Mapping[str, str], config: Config) -> dict[str, Any]:
     case_id = values[columns.CASE_ID]
     number = "".join(ch for ch in case_id if ch.isdigit())
     tag = config.business.case_tag.format(number=int(number)) if number else case_id
     customer = customer_of(values)
     name = customer.name if customer else ""
-    priority = effective_priority(values)
-    due = parse_time(values.get("First response due", ""))
+    priority = effective_priority(values).label
+    due = cell_time(values.get("First response due", ""))
     tz = parse_offset(values.get("Customer time zone", ""))
     summary = {
         "Critical": "a person will be on it within the hour",
@@ -100,7 +86,7 @@ def ack_context(values: Mapping[str, str], config: Config) -> dict[str, Any]:
             "subject": values.get("Subject", ""),
             "priority": priority,
             "team": ROLE_TEAMS.get(values.get("Role", ""), values.get("Role", "") or "support"),
-            "assignee": values.get(columns.ASSIGNEE, "") or values.get("Routed to", ""),
+            "assignee": effective_assignee(values),
         },
         "commitment": {
             "summary": summary,
@@ -122,7 +108,7 @@ def case_context(values: Mapping[str, str], config: Config, tables: Tables = DEF
     domain = values.get("Customer email", "").rpartition("@")[2]
     account = tables.account_for(domain) if domain else None
     kind, _ = events.split(event)
-    due_res = parse_time(values.get("Resolution due", ""))
+    due_res = cell_time(values.get("Resolution due", ""))
     ctx["business"]["sheet_url"] = config.business.sheet_url
     ctx["case"].update({
         "status": values.get(columns.STATUS, ""),

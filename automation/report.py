@@ -21,10 +21,10 @@ from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 from automation import sentlog
+from automation.cells import cell_time
 from automation.compose import LOOP_HEADER
 from automation.config import Config
 from automation.decide.tables import Tables
-from automation.decide.triggers import parse_cell_time
 from automation.errors import OutboxError
 from automation.ledger import Ledger
 from automation.lifecycle import people
@@ -115,7 +115,7 @@ def due_review(snapshot: Snapshot, now: datetime, cfg: Config, tables: Tables) -
 
 def metrics_grid_if_due(snapshot: Snapshot, now: datetime, cfg: Config, tables: Tables,
                         fmt: Callable[[datetime], str], review: Review | None) -> Grid | None:
-    last = parse_cell_time(_tab_value(snapshot, REFRESHED))
+    last = cell_time(_tab_value(snapshot, REFRESHED))
     every = cfg.lifecycle.metrics_every_minutes * 60
     fresh = last is not None and 0 <= (now - last).total_seconds() < every
     if fresh and review is None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from automation import columns as col
+from automation.cells import cell_time, effective_priority
 from automation.decide.hours import (
     add_business_time,
     add_clock_time,
@@ -28,7 +28,7 @@ from automation.decide.region import detect_region
 from automation.decide.routing import Request, route
 from automation.decide.tables import Member, Tables
 from automation.decide.topics import choose_topic, keep_case_topic
-from automation.decide.triggers import analysed_text, find_triggers, own_text, parse_cell_time
+from automation.decide.triggers import analysed_text, find_triggers, own_text
 from automation.model import CaseRow, Decision, Message, Priority
 
 
@@ -173,13 +173,7 @@ def _with_why(decision: Decision, note: str, notify: tuple[str, ...] = ()) -> De
 
 def assign_queued(case: CaseRow, tables: Tables, team_load: TeamLoad, now: datetime) -> Decision:
     """Re-run assignment for a queued case (no assignee yet), from its row alone."""
-    priority = Priority.HIGH
-    for column in (col.PRIORITY, "Priority (auto)"):
-        try:
-            priority = Priority.parse(case.get(column))
-            break
-        except ValueError:
-            continue
+    priority = effective_priority(case.values)
     role = case.get("Role").strip().casefold() or tables.settings.default_role
     domain = case.get("Customer email").rpartition("@")[2].lower()
     account = tables.account_for(domain) if domain else None
@@ -208,7 +202,7 @@ def assign_queued(case: CaseRow, tables: Tables, team_load: TeamLoad, now: datet
 
 
 def _opened(case: CaseRow) -> datetime | None:
-    return parse_cell_time(case.get("Opened"))
+    return cell_time(case.get("Opened"))
 
 
 __all__ = ["assign_queued", "decide", "decide_reply", "due_times"]

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from automation import cells
 from automation import columns as col
 from automation.model import CaseRow
 
@@ -20,7 +21,7 @@ def _frozen(data: Mapping[str, int]) -> Mapping[str, int]:
 
 def effective_assignee(case: CaseRow) -> str:
     """The team's Assignee if someone typed one, else whom the poller routed to."""
-    return case.get(col.ASSIGNEE).strip() or case.get("Routed to").strip()
+    return cells.effective_assignee(case.values)
 
 
 def is_open(case: CaseRow) -> bool:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from automation import columns as col
+from automation.cells import cell_int, cell_time
 from automation.decide.matching import Hit, clean_subject, find_hits, is_reply_subject, normalise
 from automation.decide.tables import IMPLIES, SIGNALS, TRIGGERS, Account, Tables
 from automation.model import CaseRow, Message
@@ -116,37 +117,18 @@ def _marked_important(message: Message) -> str | None:
     return None
 
 
-def parse_cell_time(text: str) -> datetime | None:
-    """A due-time cell as written by the poller (ISO 8601; naive means UTC)."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace(" UTC", "").replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def breached(case: CaseRow, now: datetime) -> str | None:
     """Why an open case is already past its commitment, or None."""
     status = case.get(col.STATUS).strip().casefold()
     if status in _CLOSED:
         return None
-    first = parse_cell_time(case.get("First response due"))
+    first = cell_time(case.get("First response due"))
     if first and now > first and status in _OPEN_STATUSES_UNANSWERED:
         return f"first response was due {first:%Y-%m-%d %H:%M} UTC and no one has answered"
-    resolution = parse_cell_time(case.get("Resolution due"))
+    resolution = cell_time(case.get("Resolution due"))
     if resolution and now > resolution and status != "waiting on customer":
         return f"resolution was due {resolution:%Y-%m-%d %H:%M} UTC"
     return None
-
-
-def _count(text: str) -> int:
-    try:
-        return int(float(text))
-    except ValueError:
-        return 0
 
 
 def _covering_signal(hit: Hit, hits: Sequence[Hit]) -> Hit | None:
@@ -221,7 +203,7 @@ def find_triggers(
         add("repeated contact", f'"{repeat.group(0)}"')
         add("emotion", f'writes again ("{repeat.group(0)}")')
     if case is not None:
-        earlier = _count(case.get("Messages"))
+        earlier = cell_int(case.get("Messages"))
         if earlier >= settings.repeated_contact_after:
             add("repeated contact", f"{earlier} earlier customer messages on the case")
         late = breached(case, now)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from automation import columns as col
+from automation.cells import cell_int, cell_time, effective_assignee, effective_priority
 from automation.decide.tables import Member, Tables
-from automation.decide.triggers import parse_cell_time
 from automation.lifecycle import events as ev
 from automation.lifecycle import people
 from automation.lifecycle.clock import Clock, clock_for, due, share_point
@@ -56,19 +56,6 @@ class Plan:
     cells: Mapping[str, str]  # poller-owned columns only
     owed: tuple[Owed, ...]
     counts: tuple[str, ...]  # what happened, for the cycle report
-
-
-def priority_of(values: Mapping[str, str]) -> Priority:
-    for column in (col.PRIORITY, "Priority (auto)"):
-        try:
-            return Priority.parse(values.get(column, ""))
-        except ValueError:
-            continue
-    return Priority.HIGH  # the guide's uncertainty default
-
-
-def assignee_of(values: Mapping[str, str]) -> str:
-    return values.get(col.ASSIGNEE, "").strip() or values.get("Routed to", "").strip()
 
 
 @dataclass
@@ -107,9 +94,9 @@ def advance(values: Mapping[str, str], prior_events: Sequence[str], is_new: bool
     """See the module docstring.  ``prior_events`` are the Sent log's event tokens."""
     seen = parse(values.get(col.SEEN, ""))
     status = values.get(col.STATUS, "").strip().casefold()
-    assignee = assignee_of(values)
-    priority = priority_of(values)
-    msgs = _int(values.get("Messages", ""))
+    assignee = effective_assignee(values)
+    priority = effective_priority(values)
+    msgs = cell_int(values.get("Messages", ""))
     text = values.get(col.MESSAGE_TO_CUSTOMER, "").strip()
     w = _Work(values, seen, tables, now, prior_events, [], [],
               bool(values.get("Customer email", "").strip()))
@@ -199,7 +186,7 @@ def _status_change(w: _Work, s: Seen, status: str, values: Mapping[str, str]) ->
             return s  # held: the resolution email needs the summary (Case state says so)
         w.customer_email("resolution", str(w.ordinal("resolution")))
         w.counts.append("resolved")
-        s = replace(s, resolved_at=now, resolved_msgs=_int(values.get("Messages", "")),
+        s = replace(s, resolved_at=now, resolved_msgs=cell_int(values.get("Messages", "")),
                     resolutions=s.resolutions + 1, first_at=s.first_at or now,
                     last_update=now, closed_at=None)
     elif status == CLOSED:
@@ -216,7 +203,7 @@ def _status_change(w: _Work, s: Seen, status: str, values: Mapping[str, str]) ->
 
 def _end_pause(w: _Work, s: Seen, until: datetime) -> Seen:
     assert s.pause_from is not None
-    clock = clock_for(priority_of(w.values), w.tables)
+    clock = clock_for(effective_priority(w.values), w.tables)
     counted = clock.counted_between(s.pause_from, max(until, s.pause_from))
     # The customer has answered: the next update is owed a full cadence from now.
     last = max(s.last_update, until) if s.last_update is not None else None
@@ -254,7 +241,7 @@ def _auto_close(w: _Work, status: str, policy: Policy) -> None:
 def _clocks(w: _Work, clock: Clock, assignee: str, values: Mapping[str, str],
             policy: Policy, fmt: Callable[[datetime], str]) -> dict[str, str]:
     s, now = w.seen, w.now
-    opened = parse_cell_time(values.get("Opened", "")) or now
+    opened = cell_time(values.get("Opened", "")) or now
     paused = timedelta(seconds=s.paused)
     running = s.pause_from is None
     if s.pause_from is not None:
@@ -305,7 +292,7 @@ def _escalate(w: _Work, s: Seen, kind: str, at: datetime, person: Member | None,
               clock: Clock, fmt: Callable[[datetime], str]) -> tuple[Seen, str]:
     """Breach of ``kind`` due ``at``: one step up the ladder, managers told."""
     holder = w.tables.member(s.holder) or person
-    involved = {n.casefold() for n in (s.holder, assignee_of(w.values)) if n}
+    involved = {n.casefold() for n in (s.holder, effective_assignee(w.values)) if n}
     step = people.next_step(w.tables, w.values.get("Role", ""), holder, involved, w.now)
     w.counts.append("escalated")
     source = f"{kind}:{at.isoformat()}"
@@ -338,10 +325,3 @@ def _state_text(s: Seen, status: str, policy: Policy, fmt: Callable[[datetime], 
     if s.has("resumed"):
         return "The customer replied: response clock running again; please set Status"
     return f"Open; escalated to {s.holder}" if s.holder else "Open"
-
-
-def _int(text: str) -> int:
-    try:
-        return int(float(text))
-    except ValueError:
-        return 0
