@@ -2,8 +2,8 @@
 
 Two kinds of line, each appended and fsynced on the spot:
 
-* ``try <id>`` just before the message's DATA is sent: from then on the server
-  may have the message even if we never hear its reply;
+* ``try <id>`` just before the final ``.`` of the message's DATA is sent: from
+  then on the server may have the message even if we never hear its reply;
 * ``ok <id>`` as soon as the server answers 250;
 * ``no <id>`` when it answers with a refusal (it does not hold the message).
 
@@ -73,7 +73,7 @@ class Ledger:
         self.add([message_id])
 
     def attempt(self, message_id: str) -> None:
-        """The outbox's callback: DATA for this email is about to be sent."""
+        """The outbox's callback: the final dot of this email's DATA is about to go."""
         if message_id not in self._tried:
             self._append("try", [message_id])
             self._tried.add(message_id)

@@ -29,6 +29,7 @@ password.  The login is one method (``_authenticate``) so OAuth2 can slot in.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import socket
 import ssl
@@ -61,29 +62,45 @@ def alive_answer(result: SendResult) -> bool:
 
 
 class _TrackedSMTP(smtplib.SMTP):
-    """``smtplib.SMTP`` that calls ``before_data`` right before DATA: from then on
-    the server may hold the message even if we never hear its reply, so the
-    attempt is recorded first (the ledger's "try" line)."""
+    """``smtplib.SMTP`` whose DATA calls ``before_data`` just before the final
+    ``.``: until that line is sent the server cannot hold the message, and from
+    then on it may, even if we never hear its reply.  So the attempt is
+    recorded (the ledger's "try" line) at the last moment that is still safe,
+    and the unsure window is only the server's own processing of the dot."""
 
     before_data: Callable[[], None] | None = None
 
     def data(self, msg: Buffer | str) -> tuple[int, bytes]:
-        _fire(self)
-        return super().data(msg)
+        return _data(self, msg)
 
 
 class _TrackedSMTPSSL(smtplib.SMTP_SSL):
     before_data: Callable[[], None] | None = None
 
     def data(self, msg: Buffer | str) -> tuple[int, bytes]:
-        _fire(self)
-        return super().data(msg)
+        return _data(self, msg)
 
 
-def _fire(smtp: _TrackedSMTP | _TrackedSMTPSSL) -> None:
+def _data(smtp: _TrackedSMTP | _TrackedSMTPSSL, msg: Buffer | str) -> tuple[int, bytes]:
+    """RFC 5321 DATA as smtplib does it (CRLF line ends, leading dots doubled),
+    with the terminating dot sent on its own after the hook."""
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    if isinstance(msg, str):  # like smtplib: only text gets its line ends fixed
+        text = re.sub(r"\r\n|\r|\n", "\r\n", msg).encode("ascii")
+    else:
+        text = bytes(msg)
+    body = re.sub(rb"(?m)^\.", b"..", text)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body)
     hook, smtp.before_data = smtp.before_data, None  # one hook per message
     if hook is not None:
         hook()
+    smtp.send(b".\r\n")
+    return smtp.getreply()
 
 
 def _text(reply: bytes | str) -> str:
