@@ -54,7 +54,7 @@ def run_checks(cfg: Config) -> tuple[list[str], bool]:
     attempt(f"outbox ({cfg.outbox.kind})", lambda: _probe(wiring.build_outbox(cfg)))
 
     def store() -> str:
-        from automation.decisions import DecisionSource
+        from automation.cycle.decisions import DecisionSource
 
         snapshot = wiring.build_store(cfg).load()
         _, problems = DecisionSource().for_cycle(snapshot, _now())
@@ -90,15 +90,19 @@ def poller_health(grid: tuple[tuple[str, ...], ...], cfg: Config, now: datetime)
     age = (now - when).total_seconds()
     limit = 3 * cfg.poll.interval_seconds
     if age > limit:
-        raise SheetdeskError(f"the last cycle ran {int(age // 60)} min ago (limit "
-                             f"{limit // 60} min): is `sheetdesk run` running?")
+        raise SheetdeskError(
+            f"the last cycle ran {int(age // 60)} min ago (limit "
+            f"{limit // 60} min): is `sheetdesk run` running?"
+        )
     result = values.get("last cycle result", "ok")
     if result.lower() != "ok":
         error = values.get("last error", "")
         raise SheetdeskError(f"last cycle: {result}" + (f" ({error})" if error else ""))
     if age < -300:
-        return (f"last cycle is {-age / 86400:.1f} days in the future (a simulated clock, "
-                "as in the demo, or clock skew), ok")
+        return (
+            f"last cycle is {-age / 86400:.1f} days in the future (a simulated clock, "
+            "as in the demo, or clock skew), ok"
+        )
     return f"last cycle {int(age)} s ago, ok"
 
 

@@ -67,7 +67,7 @@ def _config_path(arg: str | None) -> Path:
 
 def _cmd_poll(args: argparse.Namespace) -> int:
     from automation import wiring
-    from automation.cycle import poll_cycle
+    from automation.cycle.poll import poll_cycle
     from automation.lock import RunnerLock
 
     cfg = config_mod.load(_config_path(args.config))
@@ -117,8 +117,9 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from automation import report, wiring
-    from automation.metrics import figures
+    from automation import wiring
+    from automation.review import report
+    from automation.review.metrics import figures
 
     cfg = config_mod.load(_config_path(args.config))
     snapshot = wiring.build_store(cfg).load()
@@ -133,7 +134,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from automation import demo
+    from automation.demo import scenario as demo
 
     return demo.run_demo(Path(args.dir))
 

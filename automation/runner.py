@@ -18,14 +18,18 @@ from types import FrameType
 
 import schedule
 
-from automation.cycle import CycleReport, Runtime, poll_cycle
+from automation.cycle.poll import CycleReport, Runtime, poll_cycle
 
 log = logging.getLogger("sheetdesk.run")
 
 
 class Runner:
-    def __init__(self, runtime: Runtime, interval_seconds: int,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        interval_seconds: int,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.runtime = runtime
         self.interval = interval_seconds
         self.clock = clock

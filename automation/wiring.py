@@ -10,18 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from automation.config import Config
-from automation.cycle import Runtime
-from automation.decisions import DecisionSource
-from automation.ledger import Ledger
-from automation.outgoing import sample_context
+from automation.cycle.decisions import DecisionSource
+from automation.cycle.poll import Runtime
+from automation.outgoing.contexts import sample_context
+from automation.outgoing.ledger import Ledger
+from automation.outgoing.templates import TemplateSet
 from automation.ports import CaseStore, Inbox, Outbox
 from automation.secrets import resolve
-from automation.templates import TemplateSet
 
 
 def build_store(cfg: Config) -> CaseStore:
     if cfg.store.kind == "sheets":
-        from automation.adapters.sheets_store import SheetsStore
+        from automation.adapters.sheets.store import SheetsStore
 
         return SheetsStore(cfg.store.sheets, base_dir=cfg.base_dir)
     from automation.adapters.workbook_store import WorkbookStore
@@ -31,11 +31,12 @@ def build_store(cfg: Config) -> CaseStore:
 
 def build_inbox(cfg: Config) -> Inbox:
     if cfg.inbox.kind == "imap":
-        from automation.adapters.imap_inbox import ImapInbox
+        from automation.adapters.imap.inbox import ImapInbox
 
         imap = cfg.inbox.imap
-        password = resolve("inbox.imap.password", imap.password_env, imap.password_file,
-                           Path(cfg.base_dir))
+        password = resolve(
+            "inbox.imap.password", imap.password_env, imap.password_file, Path(cfg.base_dir)
+        )
         return ImapInbox(imap, password, cfg.path(cfg.poll.state_dir), base_dir=Path(cfg.base_dir))
     from automation.adapters.maildir_inbox import MaildirInbox
 
@@ -47,21 +48,29 @@ def build_outbox(cfg: Config, inbox: Inbox | None = None, ledger: Ledger | None 
         from automation.adapters.smtp_outbox import SmtpOutbox
 
         smtp = cfg.outbox.smtp
-        password = resolve("outbox.smtp.password", smtp.password_env, smtp.password_file,
-                           Path(cfg.base_dir))
+        password = resolve(
+            "outbox.smtp.password", smtp.password_env, smtp.password_file, Path(cfg.base_dir)
+        )
         checker = None
         # An empty sent_folder means "the server's \\Sent folder" to the IMAP adapter.
         sent_folder = cfg.inbox.imap.sent_folder
         if cfg.inbox.kind == "imap" and inbox is not None:
             finder = getattr(inbox, "find_message_ids", None)
             if finder is not None:
+
                 def checker(ids: list[str]) -> set[str]:
                     found: set[str] = finder(sent_folder, ids)
                     return found
-        return SmtpOutbox(smtp, password, sent_checker=checker, base_dir=Path(cfg.base_dir),
-                          on_accepted=ledger.add_one if ledger is not None else None,
-                          on_attempt=ledger.attempt if ledger is not None else None,
-                          on_refused=ledger.refused if ledger is not None else None)
+
+        return SmtpOutbox(
+            smtp,
+            password,
+            sent_checker=checker,
+            base_dir=Path(cfg.base_dir),
+            on_accepted=ledger.add_one if ledger is not None else None,
+            on_attempt=ledger.attempt if ledger is not None else None,
+            on_refused=ledger.refused if ledger is not None else None,
+        )
     from automation.adapters.file_outbox import FileOutbox
 
     return FileOutbox(cfg.outbox.files, Path(cfg.base_dir))
@@ -87,6 +96,6 @@ def build_runtime(cfg: Config) -> Runtime:
 
 
 def init_tabs(cfg: Config) -> list[str]:
-    from automation.tabs import all_tab_specs
+    from automation.sheet.tab_specs import all_tab_specs
 
     return build_store(cfg).initialize(all_tab_specs())

@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from automation.decide.core import decide
 from automation.decide.load import TeamLoad
-from automation.decide.parse import parse_tables
-from automation.decide.starter import starter_tabs
 from automation.model import Address, Message
 from automation.ports import Grid
+from automation.tables.parse_tabs import parse_tables
+from automation.tables.starter import starter_tabs
 
 ROLES = ["general", "billing", "refunds", "technical", "sales", "retention", "legal"]
 ZONES = ["Europe/London", "America/Denver", "Australia/Melbourne", "Europe/Berlin"]

@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from automation import config as config_mod  # noqa: E402
-from automation.cycle import poll_cycle  # noqa: E402
+from automation.cycle.poll import poll_cycle  # noqa: E402
 from automation.wiring import build_runtime, init_tabs  # noqa: E402
-from tests import mailservers  # noqa: E402
-from tests.standin import SheetsStandIn  # noqa: E402
-from tests.test_e2e_servers import CONFIG  # noqa: E402
+from tests.cycle.test_e2e_servers import CONFIG  # noqa: E402
+from tests.support import mailservers  # noqa: E402
+from tests.support.standin import SheetsStandIn  # noqa: E402
 
 
 def backlog(n: int, tag: str) -> list[bytes]:
@@ -55,8 +55,15 @@ def measure(n: int, dovecot: mailservers.Dovecot, pki_dir: Path) -> tuple[int, f
             sid = api.create_spreadsheet(title="bench", sheets=("Sheet1",))
             with api.serve() as url:
                 cfg_path = work / f"{mode}.toml"
-                cfg_path.write_text(CONFIG.format(imap_port=dovecot.port, user=user.name,
-                                                  smtp_port=smtp.port, sheet=sid, api_root=url))
+                cfg_path.write_text(
+                    CONFIG.format(
+                        imap_port=dovecot.port,
+                        user=user.name,
+                        smtp_port=smtp.port,
+                        sheet=sid,
+                        api_root=url,
+                    )
+                )
                 os.environ["SD_E2E_IMAP_PASSWORD"] = mailservers.CATCH_ALL_PASSWORD
                 cfg = config_mod.load(cfg_path)
                 init_tabs(cfg)
@@ -71,9 +78,20 @@ def measure(n: int, dovecot: mailservers.Dovecot, pki_dir: Path) -> tuple[int, f
                 else:
                     start = time.perf_counter()
                     proc = subprocess.run(
-                        [sys.executable, "-m", "automation.cli", "poll", "--once",
-                         "--config", str(cfg_path)],
-                        capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+                        [
+                            sys.executable,
+                            "-m",
+                            "automation.cli",
+                            "poll",
+                            "--once",
+                            "--config",
+                            str(cfg_path),
+                        ],
+                        capture_output=True,
+                        text=True,
+                        stdin=subprocess.DEVNULL,
+                        check=False,
+                    )
                     wall = time.perf_counter() - start
                     if proc.returncode != 0:
                         raise SystemExit(proc.stdout + proc.stderr)

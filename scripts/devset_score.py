@@ -52,24 +52,26 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from automation import casetab, columns, config
+from automation import config
 from automation.adapters.file_outbox import FileOutbox
 from automation.adapters.maildir_inbox import MaildirInbox
 from automation.adapters.memory_store import MemoryStore
-from automation.classify import classify
-from automation.cycle import Runtime, poll_cycle
+from automation.cycle.decisions import DecisionSource
+from automation.cycle.intake import NONCASE_TAB
+from automation.cycle.poll import Runtime, poll_cycle
 from automation.decide.core import decide
 from automation.decide.load import TeamLoad
-from automation.decide.parse import parse_tables
-from automation.decide.starter import starter_tabs
-from automation.decisions import DecisionSource
-from automation.intake import NONCASE_TAB
-from automation.ledger import Ledger
+from automation.mail.classify import classify
+from automation.mail.reader import parse_message
 from automation.model import CaseRow, Decision, Message, frozen_map
-from automation.outgoing import sample_context
-from automation.parse import parse_message
+from automation.outgoing.contexts import sample_context
+from automation.outgoing.ledger import Ledger
+from automation.outgoing.templates import TemplateSet
 from automation.ports import Grid
-from automation.templates import TemplateSet
+from automation.sheet import case_table as casetab
+from automation.sheet import layout as columns
+from automation.tables.parse_tabs import parse_tables
+from automation.tables.starter import starter_tabs
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEVSET = ROOT.parent / "shared" / "devset"
@@ -179,7 +181,7 @@ def owner_tabs(team: Mapping[str, Any], keep_caps: bool = False) -> dict[str, Gr
         "americas": ("-12:00", "-03:00"),
         "europe": ("-02:59", "+04:59"),
         "apac": ("+05:00", "+14:00"),
-    }  # fmt: skip  (the yaml's date_offset lines)
+    }  # the yaml's date_offset lines
     tabs["Regions"] = _grid(
         tabs["Regions"][0],
         [
@@ -302,8 +304,10 @@ def _rows(grid: Sequence[Sequence[str]]) -> list[dict[str, str]]:
     if not grid:
         return []
     header = list(grid[0])
-    return [dict(zip(header, [*row, *[""] * (len(header) - len(row))], strict=False))
-            for row in grid[1:]]  # fmt: skip
+    return [
+        dict(zip(header, [*row, *[""] * (len(header) - len(row))], strict=False))
+        for row in grid[1:]
+    ]
 
 
 def _ids(cell: str) -> list[str]:
@@ -349,10 +353,18 @@ def run_pipeline(
                 mine = source.seen.get(mid)
                 if first != label["file"] and mine is not None:
                     # A reply: the pipeline's decision for this very message.
-                    got.update(is_case=True, decision=Got(
-                        triggers=mine.triggers, priority=mine.priority.label, role=mine.role,
-                        assignee=mine.assignee or case.get("Routed to") or None,
-                        language=mine.language, why=mine.why, thread_of=first))
+                    got.update(
+                        is_case=True,
+                        decision=Got(
+                            triggers=mine.triggers,
+                            priority=mine.priority.label,
+                            role=mine.role,
+                            assignee=mine.assignee or case.get("Routed to") or None,
+                            language=mine.language,
+                            why=mine.why,
+                            thread_of=first,
+                        ),
+                    )
                     break
                 got.update(
                     is_case=True,
@@ -435,10 +447,14 @@ def run_direct(
             cases[case_id] = (_case_row(case_id, decision, count, now), count)
             by_id[msg.message_id.lower()] = case_id
             got["decision"] = Got(
-                triggers=decision.triggers, priority=decision.priority.label,
-                role=decision.role, assignee=decision.assignee, language=decision.language,
-                why=decision.why, thread_of=None if count == 1 else first_file[case_id],
-            )  # fmt: skip
+                triggers=decision.triggers,
+                priority=decision.priority.label,
+                role=decision.role,
+                assignee=decision.assignee,
+                language=decision.language,
+                why=decision.why,
+                thread_of=None if count == 1 else first_file[case_id],
+            )
         rows.append((label, got))
     return rows
 

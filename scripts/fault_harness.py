@@ -23,23 +23,42 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests import mailservers
-from tests import test_faults_kills as kills
-from tests import test_faults_lock as lock
-from tests import test_faults_outage as outage
-from tests import test_faults_poison as poison
-from tests import test_faults_robot as robot
-from tests import test_faults_security as security
-from tests import test_faults_smtp as smtp
-from tests import test_faults_state as state
-from tests.faults_support import Figure, World, backlog, corpus, world
+from tests.faults import test_kills as kills
+from tests.faults import test_lock as lock
+from tests.faults import test_outage as outage
+from tests.faults import test_poison as poison
+from tests.faults import test_robot as robot
+from tests.faults import test_security as security
+from tests.faults import test_smtp as smtp
+from tests.faults import test_state as state
+from tests.support import mailservers
+from tests.support.faults import Figure, World, backlog, corpus, world
 
 Sizes = dict[str, Any]
-CI: Sizes = {"backlog": 100, "corpus": 20, "kills": 5, "lock": 60, "poison": (20, 20),
-             "smtp": 30, "outage": (80, 15), "state": 30, "robot": 5, "hostile": 20}
-FULL: Sizes = {"backlog": 1000, "corpus": None, "kills": 20, "lock": 1000,
-               "poison": (500, 500), "smtp": 300, "outage": (1000, None), "state": 300,
-               "robot": 12, "hostile": 200}
+CI: Sizes = {
+    "backlog": 100,
+    "corpus": 20,
+    "kills": 5,
+    "lock": 60,
+    "poison": (20, 20),
+    "smtp": 30,
+    "outage": (80, 15),
+    "state": 30,
+    "robot": 5,
+    "hostile": 20,
+}
+FULL: Sizes = {
+    "backlog": 1000,
+    "corpus": None,
+    "kills": 20,
+    "lock": 1000,
+    "poison": (500, 500),
+    "smtp": 300,
+    "outage": (1000, None),
+    "state": 300,
+    "robot": 12,
+    "hostile": 200,
+}
 
 
 def _kills(w: World, s: Sizes) -> Figure:
@@ -81,8 +100,9 @@ def main(argv: list[str] | None = None) -> int:
                     peak = max((r.max_rss_kb for r in w.runs), default=0)
                     figures.append((figure, peak, w.leaks()))
             except Exception as exc:  # report and go on: one broken scenario is a figure too
-                figures.append((Figure(name, "", f"HARNESS ERROR {type(exc).__name__}: {exc}"),
-                                0, []))
+                figures.append(
+                    (Figure(name, "", f"HARNESS ERROR {type(exc).__name__}: {exc}"), 0, [])
+                )
             shutil.rmtree(root, ignore_errors=True)
     finally:
         dovecot.stop()
@@ -92,10 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     for figure, peak, leaks in figures:
         print(f"\n## {figure.scenario}")
         print("  django-helpdesk 2.6.1: " + (figure.theirs or "-"))
-        print(textwrap.fill("sheetdesk: " + figure.ours, 100, initial_indent="  ",
-                            subsequent_indent="    "))
-        print(f"  peak RSS of a sheetdesk process: {peak // 1024} MB; secrets leaked: "
-              f"{len(leaks)}")
+        print(
+            textwrap.fill(
+                "sheetdesk: " + figure.ours, 100, initial_indent="  ", subsequent_indent="    "
+            )
+        )
+        print(f"  peak RSS of a sheetdesk process: {peak // 1024} MB; secrets leaked: {len(leaks)}")
     return 0
 
 

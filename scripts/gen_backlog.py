@@ -44,13 +44,26 @@ TEXTS: tuple[tuple[str, str, str], ...] = (
     ("big5", "您好，退款還沒有到帳，請協助處理。", "quoted-printable"),
     ("iso-8859-7", "Γεια σας, η παραγγελία μου καθυστερεί.", "quoted-printable"),
 )
-TOPICS = ("Lamp not working", "Invoice question", "Refund please", "Cannot log in",
-          "Delivery late", "Broken on arrival", "Change my address", "Urgent: outage",
-          "Question about pricing", "Cancel my subscription")
+TOPICS = (
+    "Lamp not working",
+    "Invoice question",
+    "Refund please",
+    "Cannot log in",
+    "Delivery late",
+    "Broken on arrival",
+    "Change my address",
+    "Urgent: outage",
+    "Question about pricing",
+    "Cancel my subscription",
+)
 FIRST = ("Noor", "Hélène", "Jürgen", "Aiko", "Wei", "Olga", "Sam", "Priya", "Kofi", "Maria")
 LAST = ("Haddad", "Dubois", "Müller", "Tanaka", "Chen", "Ivanova", "Reed", "Patel", "Mensah")
-ATTACH = (("report.pdf", "application", "pdf"), ("photo.png", "image", "png"),
-          ("logs.zip", "application", "zip"), ("export.csv", "text", "csv"))
+ATTACH = (
+    ("report.pdf", "application", "pdf"),
+    ("photo.png", "image", "png"),
+    ("logs.zip", "application", "zip"),
+    ("export.csv", "text", "csv"),
+)
 
 
 @dataclass(frozen=True)
@@ -79,28 +92,35 @@ def _base(i: int, seed: int, name: str, email: str, subject: str) -> EmailMessag
 def _text_part(msg: EmailMessage, rng: random.Random, i: int) -> None:
     charset, text, cte = TEXTS[rng.randrange(len(TEXTS))]
     body = f"{text}\n\nOrder {1000 + i}.\n"
-    msg.set_content(body.encode(charset), maintype="text", subtype="plain", cte=cte,
-                    params={"charset": charset})
+    msg.set_content(
+        body.encode(charset), maintype="text", subtype="plain", cte=cte, params={"charset": charset}
+    )
 
 
 def _html(msg: EmailMessage, rng: random.Random, i: int, alternative: bool) -> None:
     charset, text, _ = TEXTS[rng.randrange(len(TEXTS))]
-    html = (f"<html><body><p>{text}</p><p><b>Order {1000 + i}</b></p>"
-            "<blockquote>quoted earlier text</blockquote></body></html>")
+    html = (
+        f"<html><body><p>{text}</p><p><b>Order {1000 + i}</b></p>"
+        "<blockquote>quoted earlier text</blockquote></body></html>"
+    )
     if alternative:
         msg.set_content(f"{text}\nOrder {1000 + i}\n")
         msg.add_alternative(html, subtype="html", charset="utf-8")
     else:
-        msg.set_content(html.encode(charset, "replace"), maintype="text", subtype="html",
-                        cte="quoted-printable", params={"charset": charset})
+        msg.set_content(
+            html.encode(charset, "replace"),
+            maintype="text",
+            subtype="html",
+            cte="quoted-printable",
+            params={"charset": charset},
+        )
 
 
 def _attachment(msg: EmailMessage, rng: random.Random, i: int) -> None:
     _text_part(msg, rng, i)
     filename, maintype, subtype = ATTACH[rng.randrange(len(ATTACH))]
     size = rng.randint(20_000, 200_000)
-    msg.add_attachment(rng.randbytes(size), maintype=maintype, subtype=subtype,
-                       filename=filename)
+    msg.add_attachment(rng.randbytes(size), maintype=maintype, subtype=subtype, filename=filename)
 
 
 def _auto_reply(i: int, seed: int, rng: random.Random, n_senders: int) -> EmailMessage:
@@ -113,12 +133,19 @@ def _auto_reply(i: int, seed: int, rng: random.Random, n_senders: int) -> EmailM
 
 
 def _bounce(i: int, seed: int, rng: random.Random) -> EmailMessage:
-    msg = _base(i, seed, "Mail Delivery System", f"MAILER-DAEMON@mx.{DOMAIN}",
-                "Undelivered Mail Returned to Sender")
+    msg = _base(
+        i,
+        seed,
+        "Mail Delivery System",
+        f"MAILER-DAEMON@mx.{DOMAIN}",
+        "Undelivered Mail Returned to Sender",
+    )
     msg.set_content("This is the mail system. Your message could not be delivered.\n")
     status = EmailMessage()
-    status.set_content(f"Reporting-MTA: dns; mx.{DOMAIN}\n\nFinal-Recipient: rfc822; "
-                       f"gone{i}@{DOMAIN}\nAction: failed\nStatus: 5.1.1\n")
+    status.set_content(
+        f"Reporting-MTA: dns; mx.{DOMAIN}\n\nFinal-Recipient: rfc822; "
+        f"gone{i}@{DOMAIN}\nAction: failed\nStatus: 5.1.1\n"
+    )
     msg.make_mixed()
     msg.replace_header("Content-Type", 'multipart/report; report-type="delivery-status"')
     msg.attach(status)
@@ -178,8 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for item in made:
         kinds[item.kind] = kinds.get(item.kind, 0) + 1
     total = sum(len(m.raw) for m in made)
-    print(f"{len(made)} messages, {total / 1e6:.1f} MB, in {args.out}: "
-          + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items())))
+    print(
+        f"{len(made)} messages, {total / 1e6:.1f} MB, in {args.out}: "
+        + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
+    )
     return 0
 
 

@@ -17,7 +17,7 @@ import signal
 from dataclasses import dataclass
 from typing import Any
 
-from tests.mailservers import CuttingProxy
+from tests.support.mailservers import CuttingProxy
 
 LOOPBACK = "127.0.0.1"
 
@@ -32,9 +32,11 @@ class KillPoint:
     at: int
 
     def describe(self) -> str:
-        return {"imap-bytes": "after {} IMAP bytes", "sheets-request":
-                "before Sheets request #{}", "smtp-message": "after {} more emails"}[
-                    self.kind].format(self.at)
+        return {
+            "imap-bytes": "after {} IMAP bytes",
+            "sheets-request": "before Sheets request #{}",
+            "smtp-message": "after {} more emails",
+        }[self.kind].format(self.at)
 
 
 def kill_points(count: int, seed: int) -> list[KillPoint]:
@@ -43,9 +45,11 @@ def kill_points(count: int, seed: int) -> list[KillPoint]:
     points = []
     for _ in range(count):
         kind = rng.choice(("imap-bytes", "sheets-request", "smtp-message"))
-        at = {"imap-bytes": lambda: rng.randint(2_000, 2_000_000),
-              "sheets-request": lambda: rng.randint(0, 9),
-              "smtp-message": lambda: rng.randint(1, 30)}[kind]()
+        at = {
+            "imap-bytes": lambda: rng.randint(2_000, 2_000_000),
+            "sheets-request": lambda: rng.randint(0, 9),
+            "smtp-message": lambda: rng.randint(1, 30),
+        }[kind]()
         points.append(KillPoint(kind, at))
     return points
 
@@ -53,8 +57,9 @@ def kill_points(count: int, seed: int) -> list[KillPoint]:
 class Armed:
     """One ``KillPoint`` watching one process; ``due()`` is polled by the waiter."""
 
-    def __init__(self, point: KillPoint, pid: int, api: Any, proxy: ByteProxy | None,
-                 captured: list[Any]) -> None:
+    def __init__(
+        self, point: KillPoint, pid: int, api: Any, proxy: ByteProxy | None, captured: list[Any]
+    ) -> None:
         self.point, self.pid, self.api = point, pid, api
         self.proxy = proxy
         self.captured = captured

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation import sentlog
-from automation.threads import split_ids
+from automation.sheet import sent_log as sentlog
+from automation.sheet.threads import split_ids
 
 QUARANTINED = b"$SheetdeskQuarantined"
 
@@ -48,21 +48,26 @@ class Tally:
         return self.inbox - self.inbox_quarantined
 
     def line(self) -> str:
-        return (f"{self.inputs} in: {self.cases} cases, {len(self.lost)} lost, "
-                f"{self.duplicate_cases} duplicate cases, {self.emails} emails "
-                f"({self.duplicate_emails} duplicates, {self.owed} owed, "
-                f"{self.suppressed} suppressed, {self.failed} failed), "
-                f"{self.noncase_rows} non-cases, {self.quarantine_rows} quarantined; inbox "
-                f"{self.left_in_inbox} waiting + {self.inbox_quarantined} quarantined, "
-                f"{self.processed} processed")
+        return (
+            f"{self.inputs} in: {self.cases} cases, {len(self.lost)} lost, "
+            f"{self.duplicate_cases} duplicate cases, {self.emails} emails "
+            f"({self.duplicate_emails} duplicates, {self.owed} owed, "
+            f"{self.suppressed} suppressed, {self.failed} failed), "
+            f"{self.noncase_rows} non-cases, {self.quarantine_rows} quarantined; inbox "
+            f"{self.left_in_inbox} waiting + {self.inbox_quarantined} quarantined, "
+            f"{self.processed} processed"
+        )
 
 
 def rows_of(grid: Sequence[Sequence[str]]) -> list[dict[str, str]]:
     if not grid:
         return []
     header = list(grid[0])
-    return [dict(zip(header, list(r) + [""] * (len(header) - len(r)), strict=False))
-            for r in grid[1:] if any(r)]
+    return [
+        dict(zip(header, list(r) + [""] * (len(header) - len(r)), strict=False))
+        for r in grid[1:]
+        if any(r)
+    ]
 
 
 def _grid(api: Any, sid: str, tab: str) -> list[list[str]]:
@@ -72,8 +77,9 @@ def _grid(api: Any, sid: str, tab: str) -> list[list[str]]:
         return []
 
 
-def tally(api: Any, sid: str, user: Any, captured: Sequence[Any],
-          inputs: Mapping[str, str]) -> Tally:
+def tally(
+    api: Any, sid: str, user: Any, captured: Sequence[Any], inputs: Mapping[str, str]
+) -> Tally:
     """``inputs`` maps each loaded message's Message-ID (lower case) to its label."""
     t = Tally(inputs=len(inputs))
     cases = rows_of(_grid(api, sid, "Cases"))
@@ -119,8 +125,11 @@ def tally(api: Any, sid: str, user: Any, captured: Sequence[Any],
     t.emails = len(captured)
     t.duplicate_emails = sum(c - 1 for c in ids.values())
     states = Counter(recorded.values())
-    t.owed, t.suppressed, t.failed = (states[sentlog.PENDING], states[sentlog.SUPPRESSED],
-                                      states[sentlog.FAILED])
+    t.owed, t.suppressed, t.failed = (
+        states[sentlog.PENDING],
+        states[sentlog.SUPPRESSED],
+        states[sentlog.FAILED],
+    )
     t.sent_not_delivered = sum(1 for m, s in recorded.items() if s == sentlog.SENT and m not in ids)
     t.delivered_not_recorded = sum(1 for m in ids if recorded.get(m) != sentlog.SENT)
 

@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from tests.standin import SheetsStandIn
+from tests.support.standin import SheetsStandIn
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--title", default="Support")
     parser.add_argument("--tabs", default="Cases", help="comma-separated tab titles")
-    parser.add_argument("--lenient", action="store_true",
-                        help="allow USER_ENTERED strings starting with = + - @")
+    parser.add_argument(
+        "--lenient", action="store_true", help="allow USER_ENTERED strings starting with = + - @"
+    )
     args = parser.parse_args(argv)
     api = SheetsStandIn(strict=not args.lenient)
     tabs = tuple(t.strip() for t in args.tabs.split(",") if t.strip()) or ("Sheet1",)

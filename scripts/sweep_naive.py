@@ -40,10 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gspread
 
-from automation import columns
 from automation.ports import ApplyResult, CaseUpdate, NewCase
-from tests import test_store_sweep as sweep
-from tests.test_store_world import TAB, World
+from automation.sheet import layout as columns
+from tests.adapters import test_store_sweep as sweep
+from tests.support.store_world import TAB, World
 
 Cycle = Callable[[World], ApplyResult]
 CASE_REF = re.compile(r"\bC-\d+\b")
@@ -55,6 +55,7 @@ KINDS = (WRONG_ROW, TEAM, IDS, OTHER)
 
 
 # ----------------------------------------------------------------- the naive writer
+
 
 class NaiveWriter:
     """Row numbers from one ``values.get``, reused for the writes that follow it."""
@@ -93,28 +94,42 @@ class NaiveWriter:
         try:
             if data and self.per_row:
                 for item in data:
-                    self.http.values_update(self.key, item["range"],
-                                            params={"valueInputOption": "RAW"},
-                                            body={"values": item["values"]})
+                    self.http.values_update(
+                        self.key,
+                        item["range"],
+                        params={"valueInputOption": "RAW"},
+                        body={"values": item["values"]},
+                    )
             elif data:
-                self.http.values_batch_update(self.key, {"valueInputOption": "RAW",
-                                                         "data": data})
+                self.http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data})
         except gspread.exceptions.APIError as exc:
             problems.append(f"update refused: {exc}")
             updated = []  # an add-on would stop here; count nothing as written
         created: tuple[str, ...] = ()
         if new:
-            rows = [[case.case_id if name == columns.CASE_ID else case.values.get(name, "")
-                     for name in header] for case in new]
+            rows = [
+                [
+                    case.case_id if name == columns.CASE_ID else case.values.get(name, "")
+                    for name in header
+                ]
+                for case in new
+            ]
             try:
-                self.http.values_append(self.key, f"'{TAB}'!A1",
-                                        params={"valueInputOption": "RAW"},
-                                        body={"values": rows})
+                self.http.values_append(
+                    self.key,
+                    f"'{TAB}'!A1",
+                    params={"valueInputOption": "RAW"},
+                    body={"values": rows},
+                )
                 created = tuple(case.case_id for case in new)
             except gspread.exceptions.APIError as exc:
                 problems.append(f"append refused: {exc}")
-        return ApplyResult(created=created, updated=tuple(updated), missing=tuple(missing),
-                           problems=tuple(problems))
+        return ApplyResult(
+            created=created,
+            updated=tuple(updated),
+            missing=tuple(missing),
+            problems=tuple(problems),
+        )
 
 
 def naive_cycle(per_row: bool) -> Cycle:
@@ -124,6 +139,7 @@ def naive_cycle(per_row: bool) -> Cycle:
         result = NaiveWriter(world, per_row).cycle(new, upd)
         world.record(new, upd, result)
         return result
+
     return run
 
 
@@ -132,6 +148,7 @@ def real_cycle(world: World) -> ApplyResult:
 
 
 # ----------------------------------------------------------------- checking
+
 
 def fault_kinds(world: World) -> set[str]:
     """Which invariants the grid breaks; ``World.faults`` stays the verdict."""
@@ -164,6 +181,7 @@ def fault_kinds(world: World) -> set[str]:
 
 # ----------------------------------------------------------------- the sweep
 
+
 @dataclass
 class Tally:
     requests: int
@@ -195,9 +213,16 @@ def run(cycle: Cycle, sort_moves: bool) -> Tally:
             base = len(world.api.log)
             fired: list[int] = []
 
-            def hook(i: int, method: str, url: str, world: World = world, k: int = k,
-                     edit: sweep.Edit = edit, fired: list[int] = fired,
-                     base: int = base) -> None:
+            def hook(
+                i: int,
+                method: str,
+                url: str,
+                world: World = world,
+                k: int = k,
+                edit: sweep.Edit = edit,
+                fired: list[int] = fired,
+                base: int = base,
+            ) -> None:
                 if i - base == k and not fired:
                     fired.append(i)
                     edit(world)
@@ -224,9 +249,11 @@ def line(label: str, sort_moves: bool, tally: Tally, extra: str = "") -> str:
     kinds = ", ".join(f"{kind} {tally.kinds[kind]}" for kind in KINDS)
     edits = ", ".join(f"{name} {f}/{n}" for name, (f, n) in tally.by_edit.items())
     ks = " ".join(f"{k}:{tally.by_k[k]}" for k in range(tally.requests + 1))
-    return (f"{label:5} sort_moves_metadata={sort_moves!s:5}: {tally.runs} runs "
-            f"({tally.requests} requests/cycle), {tally.faulty} with a fault ({kinds}); "
-            f"faulty by k: {ks}; by edit: {edits}{extra} [{tally.seconds:.0f}s]")
+    return (
+        f"{label:5} sort_moves_metadata={sort_moves!s:5}: {tally.runs} runs "
+        f"({tally.requests} requests/cycle), {tally.faulty} with a fault ({kinds}); "
+        f"faulty by k: {ks}; by edit: {edits}{extra} [{tally.seconds:.0f}s]"
+    )
 
 
 def run_sweep_summary(sort_moves: bool) -> str:
@@ -239,22 +266,30 @@ def run_sweep_summary(sort_moves: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--full", action="store_true",
-                        help="sort by every column (default: CI's SORT_SAMPLE)")
-    parser.add_argument("--per-row", action="store_true",
-                        help="naive writer: one values.update per case, not one batchUpdate")
+    parser.add_argument(
+        "--full", action="store_true", help="sort by every column (default: CI's SORT_SAMPLE)"
+    )
+    parser.add_argument(
+        "--per-row",
+        action="store_true",
+        help="naive writer: one values.update per case, not one batchUpdate",
+    )
     args = parser.parse_args(argv)
     sweep.FULL = args.full or sweep.FULL  # _catalogue reads it at call time
     n_edits = len(sweep._catalogue())
     sorts = "every column" if sweep.FULL else f"sample {sorted(sweep.SORT_SAMPLE)}"
-    print(f"{n_edits} edits (sorts: {sorts}); a fault = after the cycle: a write on a "
-          "wrong row, a team cell changed, or a case ID duplicated/lost; "
-          "by edit: faulty/runs")
+    print(
+        f"{n_edits} edits (sorts: {sorts}); a fault = after the cycle: a write on a "
+        "wrong row, a team cell changed, or a case ID duplicated/lost; "
+        "by edit: faulty/runs"
+    )
     naive = naive_cycle(args.per_row)
     for sort_moves in (True, False):
         print(line("naive", sort_moves, run(naive, sort_moves)), flush=True)
-        print(line("real", sort_moves, run(real_cycle, sort_moves),
-                   run_sweep_summary(sort_moves)), flush=True)
+        print(
+            line("real", sort_moves, run(real_cycle, sort_moves), run_sweep_summary(sort_moves)),
+            flush=True,
+        )
     return 0
 
 

@@ -1,1 +1,1 @@
-"""Test suite package (lets ``tests.standin`` be imported)."""
+"""Test suite package (lets ``tests.support.standin`` be imported)."""

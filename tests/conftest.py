@@ -7,7 +7,7 @@ from shutil import rmtree as _rmtree
 
 import pytest
 
-from tests import mailservers
+from tests.support import mailservers
 
 # --- real mail servers (tests/mailservers.py): Dovecot, aiosmtpd, stubs -------
 # Session-scoped servers, function-scoped users/servers so tests stay isolated.

@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from automation import casetab, columns
 from automation.model import CaseRow
 from automation.ports import ApplyResult, ChangeSet, Grid, Snapshot, TabSpec
+from automation.sheet import case_table as casetab
+from automation.sheet import layout as columns
 
 
 class LocalTabs(Protocol):
@@ -116,7 +117,9 @@ def apply_local(tabs: LocalTabs, changes: ChangeSet) -> ApplyResult:
     for title, content in changes.replace_tabs.items():
         tabs.replace(title, tuple(tuple(columns.cap_cell(c) for c in row) for row in content))
     return ApplyResult(
-        created=tuple(created), updated=tuple(updated), missing=tuple(missing),
+        created=tuple(created),
+        updated=tuple(updated),
+        missing=tuple(missing),
         problems=tuple(problems),
     )
 

@@ -42,11 +42,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing_extensions import Buffer
 
+from automation.adapters.tls import check_plaintext_allowed, client_context, describe_tls_failure
 from automation.config import SmtpConfig
 from automation.errors import AuthError, ConfigError, OutboxError, SecurityError
 from automation.ports import SendResult
 from automation.secrets import Secret, scrub
-from automation.tlsutil import check_plaintext_allowed, client_context, describe_tls_failure
 
 # Takes a list: any function accepting a Sequence fits, and so does one typed for lists.
 SentFolderChecker = Callable[[list[str]], set[str]]

@@ -36,7 +36,6 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from automation import casetab, columns
 from automation.adapters.memory_store import (
     add_missing_columns,
     apply_local,
@@ -45,6 +44,8 @@ from automation.adapters.memory_store import (
 )
 from automation.errors import StoreBusyError, StoreError
 from automation.ports import ApplyResult, ChangeSet, Grid, Snapshot, TabSpec
+from automation.sheet import case_table as casetab
+from automation.sheet import layout as columns
 
 
 def lock_files(path: Path) -> list[Path]:

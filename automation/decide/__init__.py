@@ -8,9 +8,9 @@ No I/O and no clock reads anywhere in this package.  Entry points:
 
 from automation.decide.core import assign_queued, decide, decide_reply
 from automation.decide.load import TeamLoad, team_load_from_cases
-from automation.decide.parse import parse_tables
-from automation.decide.starter import starter_tabs
-from automation.decide.tables import DEFAULT_TABLES, Tables
+from automation.tables.owner_tables import DEFAULT_TABLES, Tables
+from automation.tables.parse_tabs import parse_tables
+from automation.tables.starter import starter_tabs
 
 __all__ = [
     "DEFAULT_TABLES",

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from automation.cells import cell_time, effective_priority
 from automation.decide.hours import (
     add_business_time,
     add_clock_time,
@@ -26,10 +25,11 @@ from automation.decide.origin import find_origin
 from automation.decide.priority import decide_priority
 from automation.decide.region import detect_region
 from automation.decide.routing import Request, route
-from automation.decide.tables import Member, Tables
 from automation.decide.topics import choose_topic, keep_case_topic
 from automation.decide.triggers import analysed_text, find_triggers, own_text
 from automation.model import CaseRow, Decision, Message, Priority
+from automation.sheet.cells import cell_time, effective_priority
+from automation.tables.owner_tables import Member, Tables
 
 
 def _latest(case_history: Sequence[CaseRow] | CaseRow | None) -> CaseRow | None:
@@ -47,12 +47,19 @@ def due_times(
     if promise is None:
         return None, None
     if promise.around_the_clock:
-        return (add_clock_time(start, promise.first_response),
-                add_clock_time(start, promise.resolution))  # fmt: skip
-    calendar = (member_calendar(assignee, tables) if assignee
-                else business_calendar(tables.settings, tables))  # fmt: skip
-    return (add_business_time(start, promise.first_response, calendar),
-            add_business_time(start, promise.resolution, calendar))  # fmt: skip
+        return (
+            add_clock_time(start, promise.first_response),
+            add_clock_time(start, promise.resolution),
+        )
+    calendar = (
+        member_calendar(assignee, tables)
+        if assignee
+        else business_calendar(tables.settings, tables)
+    )
+    return (
+        add_business_time(start, promise.first_response, calendar),
+        add_business_time(start, promise.resolution, calendar),
+    )
 
 
 def decide(
@@ -86,8 +93,9 @@ def _decide(
     sent = origin.sent or now
     forwarded = origin.forwarded_by is not None
     _, topic_text = analysed_text(message, forwarded)
-    lang = detect_language(own_text(message, forwarded) or message.body_text,
-                           tables.settings.main_language)  # fmt: skip
+    lang = detect_language(
+        own_text(message, forwarded) or message.body_text, tables.settings.main_language
+    )
     findings = find_triggers(message, case, tables, lang.code, origin.domain, now, forwarded)
     prio = decide_priority(findings, tables, case)
     subject = normalise(clean_subject(message.subject))
@@ -167,8 +175,11 @@ def decide_reply(
 
 
 def _with_why(decision: Decision, note: str, notify: tuple[str, ...] = ()) -> Decision:
-    return replace(decision, why=f"{decision.why} {note}.",
-                   notify=tuple(dict.fromkeys(decision.notify + notify)))  # fmt: skip
+    return replace(
+        decision,
+        why=f"{decision.why} {note}.",
+        notify=tuple(dict.fromkeys(decision.notify + notify)),
+    )
 
 
 def assign_queued(case: CaseRow, tables: Tables, team_load: TeamLoad, now: datetime) -> Decision:
@@ -191,14 +202,20 @@ def assign_queued(case: CaseRow, tables: Tables, team_load: TeamLoad, now: datet
     backup = tables.member(chosen.backup) if chosen else None
     triggers = tuple(t.strip() for t in case.get("Triggers").split(",") if t.strip())
     return Decision(
-        triggers=triggers, priority=priority, role=role,
-        assignee=chosen.name if chosen else None, backup=backup.name if backup else None,
-        first_response_due=first, resolution_due=resolution,
+        triggers=triggers,
+        priority=priority,
+        role=role,
+        assignee=chosen.name if chosen else None,
+        backup=backup.name if backup else None,
+        first_response_due=first,
+        resolution_due=resolution,
         why="queued case re-routed. " + ". ".join(result.why) + ".",
-        queued=result.queued, tier=chosen.tier if chosen else None,
-        language=case.get("Language") or None, region=case.get("Region") or None,
+        queued=result.queued,
+        tier=chosen.tier if chosen else None,
+        language=case.get("Language") or None,
+        region=case.get("Region") or None,
         notify=result.notify,
-    )  # fmt: skip
+    )
 
 
 def _opened(case: CaseRow) -> datetime | None:

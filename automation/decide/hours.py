@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from automation.decide.tables import Member, Settings, Tables
+from automation.tables.owner_tables import Member, Settings, Tables
 
 _MAX_DAYS = 3700  # ten years: a calendar with no working time at all stops here
 
@@ -60,13 +60,19 @@ def absent_dates(tables: Tables, person: str | None) -> frozenset[date]:
 
 
 def member_calendar(member: Member, tables: Tables) -> Calendar:
-    return Calendar(member.time_zone, member.days, member.start, member.end,
-                    absent_dates(tables, member.name))  # fmt: skip
+    return Calendar(
+        member.time_zone, member.days, member.start, member.end, absent_dates(tables, member.name)
+    )
 
 
 def business_calendar(settings: Settings, tables: Tables) -> Calendar:
-    return Calendar(settings.business_zone, settings.business_days, settings.business_start,
-                    settings.business_end, absent_dates(tables, None))  # fmt: skip
+    return Calendar(
+        settings.business_zone,
+        settings.business_days,
+        settings.business_start,
+        settings.business_end,
+        absent_dates(tables, None),
+    )
 
 
 def is_away(member: Member, tables: Tables, at: datetime) -> bool:

@@ -40,8 +40,15 @@ _WORDS: dict[str, frozenset[str]] = {
         "de en notre mon mais très cette ce vous votre".split()
     ),
 }
-NAMES = {"en": "English", "de": "German", "nl": "Dutch", "es": "Spanish",
-         "it": "Italian", "pt": "Portuguese", "fr": "French"}  # fmt: skip
+NAMES = {
+    "en": "English",
+    "de": "German",
+    "nl": "Dutch",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "fr": "French",
+}
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from automation import cells
-from automation import columns as col
 from automation.model import CaseRow
+from automation.sheet import cells
+from automation.sheet import layout as col
 
 CLOSED_STATUSES = frozenset({"resolved", "closed"})
 

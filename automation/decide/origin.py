@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from automation.decide.tables import Tables
 from automation.model import Message
+from automation.tables.owner_tables import Tables
 
 _FORWARDED_FROM = re.compile(
     r"^\s*>?\s*(?:From|Von|Van|De|Da|Från|Od)\s*:\s*(?:.*?<)?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?",

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from automation import columns as col
-from automation.decide.tables import Tables
 from automation.decide.triggers import Findings
 from automation.model import CaseRow, Priority
+from automation.sheet import layout as col
+from automation.tables.owner_tables import Tables
 
 _BRANCH = {
     Priority.CRITICAL: "operations stopped, security, legal or a major client at stake -> Critical",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from automation.decide.tables import Tables
+from automation.tables.owner_tables import Tables
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from automation.decide.hours import is_away, on_shift
 from automation.decide.load import TeamLoad
-from automation.decide.tables import Account, Member, Tables, Topic
 from automation.model import Priority
+from automation.tables.owner_tables import Account, Member, Tables, Topic
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,9 @@ def _language(st: _State) -> None:
     speakers = [m for m in st.pool if lang in m.languages]
     if speakers:
         st.pool = speakers
-        st.why.append(f"speakers of {lang} in role {st.req.role}: "
-                      + ", ".join(m.name for m in speakers))  # fmt: skip
+        st.why.append(
+            f"speakers of {lang} in role {st.req.role}: " + ", ".join(m.name for m in speakers)
+        )
     else:
         st.why.append(f"nobody in role {st.req.role} speaks {lang}")
 
@@ -144,8 +145,10 @@ def _tier(st: _State) -> None:
     # authority matters more than language for a Critical case.
     higher = [m for m in st.full if m.tier >= needed and m is not person]
     if higher:
-        st.pick(higher[0], f"tier {higher[0].tier}; {person.name} is tier {person.tier}, "
-                f"needs tier {needed}+")  # fmt: skip
+        st.pick(
+            higher[0],
+            f"tier {higher[0].tier}; {person.name} is tier {person.tier}, needs tier {needed}+",
+        )
     elif (backup := st.tables.member(person.backup)) is not None:
         st.pick(backup, f"backup of {person.name} (tier {person.tier}, no tier {needed}+ in role)")
 
@@ -181,8 +184,9 @@ def _available(st: _State) -> None:
     st.why.append(f"skipped {person.name} ({reason})")
     candidates = [st.tables.member(person.backup), *st.pool]
     needed = 2 if st.req.priority is Priority.CRITICAL else 1
-    ordered = sorted((m for m in candidates if m is not None and m is not person),
-                     key=lambda m: m.tier < needed)  # fmt: skip
+    ordered = sorted(
+        (m for m in candidates if m is not None and m is not person), key=lambda m: m.tier < needed
+    )
     for other in ordered:
         why_not = st.free(other)
         if why_not is None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from automation.decide.matching import find_hits, normalise
-from automation.decide.tables import Tables, Topic
 from automation.decide.triggers import Findings
 from automation.model import CaseRow, Message
+from automation.tables.owner_tables import Tables, Topic
 
 
 def _key(text: str) -> str:
@@ -124,8 +124,9 @@ def keep_case_topic(
     weights = keyword_weights(tables)
     counts: dict[str, float] = {}
     for topic in tables.topics:
-        hits = {h.matched.casefold() for h in find_hits(text, topic.keywords, language)
-                if not h.negated}  # fmt: skip
+        hits = {
+            h.matched.casefold() for h in find_hits(text, topic.keywords, language) if not h.negated
+        }
         score = sum(weights.get(_key(w), 1.0) for w in hits)
         counts[topic.role] = max(counts.get(topic.role, 0.0), score)
     if counts.get(fresh.role, 0.0) >= 2 and counts.get(old, 0.0) == 0:

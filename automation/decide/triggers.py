@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from automation import columns as col
-from automation.cells import cell_int, cell_time
 from automation.decide.matching import Hit, clean_subject, find_hits, is_reply_subject, normalise
-from automation.decide.tables import IMPLIES, SIGNALS, TRIGGERS, Account, Tables
 from automation.model import CaseRow, Message
+from automation.sheet import layout as col
+from automation.sheet.cells import cell_int, cell_time
+from automation.tables.owner_tables import IMPLIES, SIGNALS, TRIGGERS, Account, Tables
 
 # "third time I write", "I have emailed four times", "still waiting for a reply":
 # the customer says they are repeating themselves.

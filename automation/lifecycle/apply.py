@@ -20,13 +20,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from automation import columns as col
-from automation import sentlog
-from automation.decide.tables import Tables
 from automation.lifecycle import events as ev
 from automation.lifecycle.transitions import Policy, advance
 from automation.model import Priority
-from automation.threads import split_ids
+from automation.sheet import layout as col
+from automation.sheet import sent_log as sentlog
+from automation.sheet.threads import split_ids
+from automation.tables.owner_tables import Tables
 
 
 @dataclass
@@ -35,14 +35,29 @@ class LifecycleResult:
     counts: Counter[str] = field(default_factory=Counter)
 
 
-def run(cases: Mapping[str, Mapping[str, str]], new_ids: set[str], now: datetime,
-        tables: Tables, policy: Policy, cadences: Mapping[Priority, timedelta],
-        domain: str, fmt: Callable[[datetime], str]) -> LifecycleResult:
+def run(
+    cases: Mapping[str, Mapping[str, str]],
+    new_ids: set[str],
+    now: datetime,
+    tables: Tables,
+    policy: Policy,
+    cadences: Mapping[Priority, timedelta],
+    domain: str,
+    fmt: Callable[[datetime], str],
+) -> LifecycleResult:
     result = LifecycleResult()
     for case_id, values in cases.items():
         entries = sentlog.parse(values.get(col.SENT_LOG, ""))
-        plan = advance(values, [e.event for e in entries], case_id in new_ids, now, tables,
-                       policy, cadences, fmt)
+        plan = advance(
+            values,
+            [e.event for e in entries],
+            case_id in new_ids,
+            now,
+            tables,
+            policy,
+            cadences,
+            fmt,
+        )
         result.counts.update(plan.counts)
         have = {e.message_id for e in entries}
         thread = split_ids(values.get(col.THREAD_IDS, ""))

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from automation.decide.hours import Calendar, add_business_time, business_calendar
-from automation.decide.tables import Tables
 from automation.model import Priority
+from automation.tables.owner_tables import Tables
 
 # The update cadence is not a column the decision core parses; owners may add
 # an "Update every" column to the Response times tab (read in ``cadences``).
@@ -69,8 +69,9 @@ class Clock:
         return add_business_time(start, amount, self.calendar)
 
 
-def clock_for(priority: Priority, tables: Tables,
-              cadences: Mapping[Priority, timedelta] | None = None) -> Clock:
+def clock_for(
+    priority: Priority, tables: Tables, cadences: Mapping[Priority, timedelta] | None = None
+) -> Clock:
     """The clock of ``priority`` from the Response times tab (guide defaults if absent)."""
     calendar = business_calendar(tables.settings, tables)
     cadence = (cadences or {}).get(priority, DEFAULT_CADENCE[priority])
@@ -78,15 +79,22 @@ def clock_for(priority: Priority, tables: Tables,
     if promise is None:
         first, resolve, always = DEFAULT_TARGETS[priority]
         return Clock(priority, first, cadence, resolve, always, calendar)
-    return Clock(priority, promise.first_response, cadence, promise.resolution,
-                 promise.around_the_clock, calendar, promise.managers)
+    return Clock(
+        priority,
+        promise.first_response,
+        cadence,
+        promise.resolution,
+        promise.around_the_clock,
+        calendar,
+        promise.managers,
+    )
 
 
 def cadences(tabs: Mapping[str, tuple[tuple[str, ...], ...]]) -> dict[Priority, timedelta]:
     """Optional "Update every" column of the Response times tab; bad cells are skipped
     (the decision core validates the rest of that tab)."""
-    from automation.decide.schema import RESPONSE
-    from automation.decide.values import parse_duration
+    from automation.tables.cell_values import parse_duration
+    from automation.tables.schema import RESPONSE
 
     grid = tabs.get(RESPONSE, ())
     if not grid:
@@ -111,7 +119,8 @@ def due(clock: Clock, start: datetime, target: timedelta, paused: timedelta) -> 
     return clock.add(start, target + paused)
 
 
-def share_point(clock: Clock, start: datetime, target: timedelta, paused: timedelta,
-                share: float) -> datetime:
+def share_point(
+    clock: Clock, start: datetime, target: timedelta, paused: timedelta, share: float
+) -> datetime:
     """When ``share`` (0..1) of ``target`` has been used: the warning instant."""
     return clock.add(start, target * share + paused)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from automation.decide.tables import Member, Tables
+from automation.tables.owner_tables import Member, Tables
 
 # Customer-facing kinds -> template.
 CUSTOMER: dict[str, str] = {

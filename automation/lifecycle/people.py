@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from automation.decide.hours import is_away
-from automation.decide.tables import Member, Tables
+from automation.tables.owner_tables import Member, Tables
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,9 @@ def owner(tables: Tables) -> Member | None:
     return top[0] if top else None
 
 
-def next_step(tables: Tables, role: str, holder: Member | None, involved: set[str],
-              now: datetime) -> Step | None:
+def next_step(
+    tables: Tables, role: str, holder: Member | None, involved: set[str], now: datetime
+) -> Step | None:
     """The next person up from ``holder`` (the assignee, or whoever had the last
     escalation).  Order: someone of the next higher tier who holds the case's
     role and is not away (the nearest tier first); else anyone of a higher tier;
@@ -52,11 +53,15 @@ def next_step(tables: Tables, role: str, holder: Member | None, involved: set[st
     role = role.casefold()
 
     def fresh(person: Member) -> bool:
-        return (person.active and person.name.casefold() not in involved
-                and not is_away(person, tables, now))
+        return (
+            person.active
+            and person.name.casefold() not in involved
+            and not is_away(person, tables, now)
+        )
 
-    higher = sorted((m for m in tables.members if m.tier > floor and fresh(m)),
-                    key=lambda m: m.tier)
+    higher = sorted(
+        (m for m in tables.members if m.tier > floor and fresh(m)), key=lambda m: m.tier
+    )
     for person in higher:
         if role in person.roles:
             return Step(person, f"tier {person.tier}, handles {role}")

@@ -23,14 +23,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from automation import columns as col
-from automation.cells import cell_int, cell_time, effective_assignee, effective_priority
-from automation.decide.tables import Member, Tables
 from automation.lifecycle import events as ev
 from automation.lifecycle import people
 from automation.lifecycle.clock import Clock, clock_for, due, share_point
 from automation.lifecycle.seen import Seen, parse, render
 from automation.model import Priority
+from automation.sheet import layout as col
+from automation.sheet.cells import cell_int, cell_time, effective_assignee, effective_priority
+from automation.tables.owner_tables import Member, Tables
 
 WAITING, RESOLVED, CLOSED = "waiting on customer", "resolved", "closed"
 
@@ -88,9 +88,16 @@ class _Work:
             self.owe(kind, source)
 
 
-def advance(values: Mapping[str, str], prior_events: Sequence[str], is_new: bool,
-            now: datetime, tables: Tables, policy: Policy,
-            cadences: Mapping[Priority, timedelta], fmt: Callable[[datetime], str]) -> Plan:
+def advance(
+    values: Mapping[str, str],
+    prior_events: Sequence[str],
+    is_new: bool,
+    now: datetime,
+    tables: Tables,
+    policy: Policy,
+    cadences: Mapping[Priority, timedelta],
+    fmt: Callable[[datetime], str],
+) -> Plan:
     """See the module docstring.  ``prior_events`` are the Sent log's event tokens."""
     seen = parse(values.get(col.SEEN, ""))
     status = values.get(col.STATUS, "").strip().casefold()
@@ -98,17 +105,32 @@ def advance(values: Mapping[str, str], prior_events: Sequence[str], is_new: bool
     priority = effective_priority(values)
     msgs = cell_int(values.get("Messages", ""))
     text = values.get(col.MESSAGE_TO_CUSTOMER, "").strip()
-    w = _Work(values, seen, tables, now, prior_events, [], [],
-              bool(values.get("Customer email", "").strip()))
+    w = _Work(
+        values,
+        seen,
+        tables,
+        now,
+        prior_events,
+        [],
+        [],
+        bool(values.get("Customer email", "").strip()),
+    )
     if not seen.known and not is_new:
         # A row from before the lifecycle: what was sent for it is unknown, so
         # its current cells become the baseline and nothing is sent.
-        w.seen = Seen(known=True, status=status, assignee=assignee, priority=priority.label,
-                      msg=ev.digest(text) if text else "", msgs=msgs)
+        w.seen = Seen(
+            known=True,
+            status=status,
+            assignee=assignee,
+            priority=priority.label,
+            msg=ev.digest(text) if text else "",
+            msgs=msgs,
+        )
         w.counts.append("case baselined")
     elif not seen.known:
-        w.seen = Seen(known=True, status=status, assignee=assignee, priority=priority.label,
-                      msgs=msgs)
+        w.seen = Seen(
+            known=True, status=status, assignee=assignee, priority=priority.label, msgs=msgs
+        )
         _new_case(w, assignee, priority)
     else:
         _team_edits(w, status, assignee, priority, text, values, policy)
@@ -125,8 +147,7 @@ def advance(values: Mapping[str, str], prior_events: Sequence[str], is_new: bool
 
 
 def _open(seen: Seen, status: str) -> bool:
-    return seen.resolved_at is None and seen.closed_at is None and status not in (
-        RESOLVED, CLOSED)
+    return seen.resolved_at is None and seen.closed_at is None and status not in (RESOLVED, CLOSED)
 
 
 def _new_case(w: _Work, assignee: str, priority: Priority) -> None:
@@ -149,8 +170,15 @@ def _critical(w: _Work) -> None:
     w.seen = w.seen.flag("critical")
 
 
-def _team_edits(w: _Work, status: str, assignee: str, priority: Priority, text: str,
-                values: Mapping[str, str], policy: Policy) -> None:
+def _team_edits(
+    w: _Work,
+    status: str,
+    assignee: str,
+    priority: Priority,
+    text: str,
+    values: Mapping[str, str],
+    policy: Policy,
+) -> None:
     s, now = w.seen, w.now
     if priority.label != s.priority:
         w.counts.append("priority changed")
@@ -186,9 +214,15 @@ def _status_change(w: _Work, s: Seen, status: str, values: Mapping[str, str]) ->
             return s  # held: the resolution email needs the summary (Case state says so)
         w.customer_email("resolution", str(w.ordinal("resolution")))
         w.counts.append("resolved")
-        s = replace(s, resolved_at=now, resolved_msgs=cell_int(values.get("Messages", "")),
-                    resolutions=s.resolutions + 1, first_at=s.first_at or now,
-                    last_update=now, closed_at=None)
+        s = replace(
+            s,
+            resolved_at=now,
+            resolved_msgs=cell_int(values.get("Messages", "")),
+            resolutions=s.resolutions + 1,
+            first_at=s.first_at or now,
+            last_update=now,
+            closed_at=None,
+        )
     elif status == CLOSED:
         s = replace(s, closed_at=s.closed_at or now)
     else:
@@ -207,8 +241,9 @@ def _end_pause(w: _Work, s: Seen, until: datetime) -> Seen:
     counted = clock.counted_between(s.pause_from, max(until, s.pause_from))
     # The customer has answered: the next update is owed a full cadence from now.
     last = max(s.last_update, until) if s.last_update is not None else None
-    return replace(s, pause_from=None, paused=s.paused + int(counted.total_seconds()),
-                   last_update=last)
+    return replace(
+        s, pause_from=None, paused=s.paused + int(counted.total_seconds()), last_update=last
+    )
 
 
 def _replies(w: _Work, msgs: int, values: Mapping[str, str]) -> None:
@@ -221,8 +256,13 @@ def _replies(w: _Work, msgs: int, values: Mapping[str, str]) -> None:
         s = _end_pause(w, s, w.now).flag("resumed")
         w.counts.append("clock resumed")
     if s.resolved_at is not None or (s.closed_at is not None and s.status == RESOLVED):
-        s = replace(s, resolved_at=None, closed_at=None, reopens=s.reopens + 1,
-                    flags=s.flags - {"warning-resolution", "breach-resolution"})
+        s = replace(
+            s,
+            resolved_at=None,
+            closed_at=None,
+            reopens=s.reopens + 1,
+            flags=s.flags - {"warning-resolution", "breach-resolution"},
+        )
         s = s.flag("reopened")
         w.counts.append("reopened")
     w.seen = replace(s, msgs=msgs)
@@ -238,8 +278,14 @@ def _auto_close(w: _Work, status: str, policy: Policy) -> None:
         w.counts.append("closed")
 
 
-def _clocks(w: _Work, clock: Clock, assignee: str, values: Mapping[str, str],
-            policy: Policy, fmt: Callable[[datetime], str]) -> dict[str, str]:
+def _clocks(
+    w: _Work,
+    clock: Clock,
+    assignee: str,
+    values: Mapping[str, str],
+    policy: Policy,
+    fmt: Callable[[datetime], str],
+) -> dict[str, str]:
     s, now = w.seen, w.now
     opened = cell_time(values.get("Opened", "")) or now
     paused = timedelta(seconds=s.paused)
@@ -288,8 +334,15 @@ def _clocks(w: _Work, clock: Clock, assignee: str, values: Mapping[str, str],
     return cells
 
 
-def _escalate(w: _Work, s: Seen, kind: str, at: datetime, person: Member | None,
-              clock: Clock, fmt: Callable[[datetime], str]) -> tuple[Seen, str]:
+def _escalate(
+    w: _Work,
+    s: Seen,
+    kind: str,
+    at: datetime,
+    person: Member | None,
+    clock: Clock,
+    fmt: Callable[[datetime], str],
+) -> tuple[Seen, str]:
     """Breach of ``kind`` due ``at``: one step up the ladder, managers told."""
     holder = w.tables.member(s.holder) or person
     involved = {n.casefold() for n in (s.holder, effective_assignee(w.values)) if n}
@@ -301,21 +354,30 @@ def _escalate(w: _Work, s: Seen, kind: str, at: datetime, person: Member | None,
     label = "first response" if kind == "first" else "resolution"
     head = f"{fmt(w.now)}: {label} due {fmt(at)} missed"
     if step is None:
-        return (replace(s, escalations=s.escalations + 1, holder=s.holder or "(nobody)"),
-                f"{head}; nobody above to escalate to (managers told)")
+        return (
+            replace(s, escalations=s.escalations + 1, holder=s.holder or "(nobody)"),
+            f"{head}; nobody above to escalate to (managers told)",
+        )
     w.tell("escalated", step.person, source)
-    return (replace(s, holder=step.person.name, escalations=s.escalations + 1),
-            f"{head} -> {step.person.name} ({step.how})")
+    return (
+        replace(s, holder=step.person.name, escalations=s.escalations + 1),
+        f"{head} -> {step.person.name} ({step.how})",
+    )
 
 
 def _state_text(s: Seen, status: str, policy: Policy, fmt: Callable[[datetime], str]) -> str:
     if s.closed_at is not None:
-        how = (f" by sheetdesk: no reply {policy.close_after.days} days after resolution"
-               if s.has("auto-closed") else "")
+        how = (
+            f" by sheetdesk: no reply {policy.close_after.days} days after resolution"
+            if s.has("auto-closed")
+            else ""
+        )
         return f"Closed {fmt(s.closed_at)}{how}"
     if s.resolved_at is not None:
-        return (f"Resolved {fmt(s.resolved_at)}; awaiting the customer's confirmation; closes "
-                f"{fmt(s.resolved_at + policy.close_after)} if there is no reply")
+        return (
+            f"Resolved {fmt(s.resolved_at)}; awaiting the customer's confirmation; closes "
+            f"{fmt(s.resolved_at + policy.close_after)} if there is no reply"
+        )
     if s.has("reopened"):
         return "REOPENED: the customer replied after the resolution; please set Status"
     if status == RESOLVED:

@@ -1,0 +1,310 @@
+"""Turning fetched messages into planned sheet changes, one message at a time.
+
+``Intake`` holds a working copy of the Cases tab for one cycle, so that a
+message and its reply in the same batch land on the same case.  Each message
+is handled on its own: whatever goes wrong with one is recorded as quarantine
+with a reason, and the next message is handled as if nothing happened.
+
+Nothing here does I/O; the cycle applies the plan afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from automation.cycle import followups
+from automation.errors import ParseError
+from automation.mail.classify import classify
+from automation.mail.reader import parse_message
+from automation.model import CaseRow, Decision, InboxItem, Message, Verdict, frozen_map
+from automation.outgoing.compose import usable_address
+from automation.ports import NewCase
+from automation.sheet import layout as columns
+from automation.sheet import sent_log as sentlog
+from automation.sheet.case_ids import CaseTagger
+from automation.sheet.cells import cell_int
+from automation.sheet.threads import ThreadIndex, split_ids
+
+NONCASE_TAB = "Non-cases"
+NONCASE_HEADER = ("Received", "Kind", "Reason", "From", "Subject", "Message-ID", "Inbox key")
+QUARANTINE_TAB = "Quarantine"
+QUARANTINE_HEADER = ("Received", "Reason", "From", "Subject", "Message-ID", "Inbox key")
+
+
+class Decider(Protocol):
+    """The decision core as the cycle sees it (load and tables already bound)."""
+
+    def decide(self, message: Message, history: CaseRow | None, now: datetime) -> Decision: ...
+
+    def assigned(self, person: str) -> None:
+        """Count a case just routed to ``person`` towards their load this cycle."""
+        ...
+
+    def assign_waiting(self, case: CaseRow, now: datetime) -> Decision:
+        """Routing again for a case that waits in the queue (nobody had room)."""
+        ...
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    tagger: CaseTagger
+    own_addresses: frozenset[str]
+    own_domains: frozenset[str]
+    message_id_domain: str
+    max_message_bytes: int
+    ack_limit_per_sender: int
+    ack_window: timedelta
+    fmt_time: Callable[[datetime], str]
+
+
+@dataclass
+class Intake:
+    settings: IntakeSettings
+    decider: Decider
+    cases: dict[str, dict[str, str]]
+    index: ThreadIndex
+    known_log_ids: set[str]  # Message-IDs already in the Non-cases / Quarantine tabs
+    next_number: int
+    creates: dict[str, dict[str, str]] = field(default_factory=dict)
+    updates: dict[str, dict[str, str]] = field(default_factory=dict)
+    noncase_rows: list[tuple[str, ...]] = field(default_factory=list)
+    quarantine_rows: list[tuple[str, ...]] = field(default_factory=list)
+    done_on_create: list[str] = field(default_factory=list)  # durable after write 1
+    # Replies on existing cases: durable only once write 2 placed their case's update.
+    update_keys: dict[str, list[str]] = field(default_factory=dict)  # case ID -> inbox keys
+    quarantined: list[str] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    acks: dict[str, list[datetime]] = field(default_factory=dict)
+
+    # ----------------------------------------------------------------- setup
+    @classmethod
+    def start(
+        cls,
+        settings: IntakeSettings,
+        decider: Decider,
+        cases: list[CaseRow],
+        log_tabs: Mapping[str, tuple[tuple[str, ...], ...]],
+    ) -> Intake:
+        working = {c.case_id: dict(c.values) for c in cases}
+        known: set[str] = set()
+        for grid in log_tabs.values():
+            if grid:
+                header = list(grid[0])
+                if "Message-ID" in header:
+                    col = header.index("Message-ID")
+                    known.update(r[col].lower() for r in grid[1:] if len(r) > col and r[col])
+        intake = cls(
+            settings=settings,
+            decider=decider,
+            cases=working,
+            index=ThreadIndex.build(settings.tagger, cases),
+            known_log_ids=known,
+            next_number=settings.tagger.next_number(working),
+        )
+        for case_id, values in working.items():
+            intake._remember_acks(values, case_id)
+        return intake
+
+    def _remember_acks(self, values: Mapping[str, str], case_id: str) -> None:
+        email = values.get("Customer email", "").lower()
+        for entry in sentlog.parse(values.get(columns.SENT_LOG, "")):
+            if entry.event == "ack" and entry.state in (sentlog.SENT, sentlog.PENDING) and entry.at:
+                self.acks.setdefault(email, []).append(entry.at)
+
+    # ------------------------------------------------------------- messages
+    def take(self, item: InboxItem, now: datetime) -> None:
+        """Handle one fetched message; never raises."""
+        try:
+            message = parse_message(item.raw, item.key, max_bytes=self.settings.max_message_bytes)
+        except ParseError as exc:
+            self._quarantine(item.key, now, f"cannot parse: {exc}", None)
+            return
+        except Exception as exc:  # a parser bug must not block the messages behind it
+            self._quarantine(item.key, now, f"parser failed: {type(exc).__name__}: {exc}", None)
+            return
+        try:
+            self._route(message, now)
+        except Exception as exc:
+            self._quarantine(item.key, now, f"{type(exc).__name__}: {exc}", message)
+
+    def _route(self, message: Message, now: datetime) -> None:
+        s = self.settings
+        verdict = classify(message, own_addresses=s.own_addresses, own_domains=s.own_domains)
+        if verdict.kind.value == "quarantine":
+            self._quarantine(message.key, now, verdict.reason, message)
+            return
+        if not verdict.is_case:
+            self._non_case(message, verdict, now)
+            return
+        seen = self.index.seen(message)
+        if seen is not None:
+            # Already on a case (a crash after the sheet write, or a re-delivery).
+            self.counts["duplicate"] += 1
+            self.done_on_create.append(message.key)
+            return
+        case_id, _how = self.index.match(message)
+        if case_id is not None and case_id in self.cases:
+            self._reply(case_id, message, now)
+        else:
+            self._new_case(message, now)
+
+    def _non_case(self, message: Message, verdict: Verdict, now: datetime) -> None:
+        self.counts[f"non-case {verdict.kind.value}"] += 1
+        if message.message_id.lower() not in self.known_log_ids:
+            self.known_log_ids.add(message.message_id.lower())
+            self.noncase_rows.append(
+                (
+                    self.settings.fmt_time(now),
+                    verdict.kind.value,
+                    verdict.reason,
+                    str(message.sender or ""),
+                    message.subject,
+                    message.message_id,
+                    message.key,
+                )
+            )
+        self.done_on_create.append(message.key)
+
+    def _quarantine(self, key: str, now: datetime, reason: str, message: Message | None) -> None:
+        self.counts["quarantined"] += 1
+        mid = message.message_id if message else ""
+        if not mid or mid.lower() not in self.known_log_ids:
+            if mid:
+                self.known_log_ids.add(mid.lower())
+            self.quarantine_rows.append(
+                (
+                    self.settings.fmt_time(now),
+                    columns.cap_cell(reason, 2000),
+                    str(message.sender or "") if message else "",
+                    message.subject if message else "",
+                    mid,
+                    key,
+                )
+            )
+        self.quarantined.append(key)
+
+    # ---------------------------------------------------------------- cases
+    def _new_case(self, message: Message, now: datetime) -> None:
+        s = self.settings
+        number = self.next_number
+        case_id = s.tagger.case_id(number)
+        decision = self.decider.decide(message, None, now)
+        customer = message.reply_address
+        email = customer.email if customer else ""
+        ack_id = sentlog.outgoing_id(case_id, "ack", message.message_id, s.message_id_domain)
+        entries: list[sentlog.Entry] = []
+        note = ""
+        if not customer or not usable_address(email):
+            shown = f" ({email})" if email else ""
+            note = f"no usable reply address{shown}: no acknowledgement sent"
+            self.counts["ack impossible"] += 1
+        elif self._ack_allowed(email, now):
+            entries.append(sentlog.Entry("ack", ack_id, sentlog.PENDING, now))
+            self.acks.setdefault(email, []).append(now)
+        else:
+            entries.append(sentlog.Entry("ack", ack_id, sentlog.SUPPRESSED, now, "rate-cap"))
+            note = (
+                f"acknowledgement suppressed: {s.ack_limit_per_sender} already sent to "
+                f"{email} within {int(s.ack_window.total_seconds() // 60)} min "
+                "(possible auto-responder loop)"
+            )
+            self.counts["ack suppressed"] += 1
+        tz = message.date.strftime("%z") if message.date else ""
+        values = {
+            columns.CASE_ID: case_id,
+            "Opened": s.fmt_time(now),
+            "Customer": customer.name if customer else "",
+            "Customer email": email,
+            "Subject": columns.cap_cell(message.subject),
+            "Triggers": ", ".join(decision.triggers),
+            "Priority (auto)": decision.priority.label,
+            "Role": decision.role,
+            "Routed to": decision.assignee or "",
+            "Backup": decision.backup or "",
+            "Why": columns.cap_cell(decision.why),
+            "First response due": _fmt_opt(s.fmt_time, decision.first_response_due),
+            "Resolution due": _fmt_opt(s.fmt_time, decision.resolution_due),
+            "Last customer message": s.fmt_time(message.date or now),
+            columns.LATEST_TEXT: _latest_text(message),
+            "Messages": "1",
+            "Language": decision.language or "",
+            "Region": decision.region or "",
+            "Customer time zone": f"{tz[:3]}:{tz[3:]}" if tz else "",
+            columns.THREAD_IDS: columns.cap_cell(f"<{message.message_id}> <{ack_id}>"),
+            columns.SENT_LOG: sentlog.render(entries),
+            "Poller note": note,
+            columns.STATUS: "Assigned" if decision.assignee else "New",
+            columns.ASSIGNEE: decision.assignee or "",
+            columns.PRIORITY: decision.priority.label,
+            columns.MESSAGE_TO_CUSTOMER: "",
+            columns.RESOLUTION: "",
+            columns.NOTES: "",
+        }
+        if decision.assignee:
+            self.decider.assigned(decision.assignee)
+        self.next_number += 1
+        self.cases[case_id] = values
+        self.creates[case_id] = values
+        self.index.add_case(case_id, [message.message_id, ack_id])
+        self.counts["case created"] += 1
+        self.done_on_create.append(message.key)
+
+    def _reply(self, case_id: str, message: Message, now: datetime) -> None:
+        s = self.settings
+        row = self.cases[case_id]
+        count = cell_int(row.get("Messages", "")) + 1
+        thread = split_ids(row.get(columns.THREAD_IDS, ""))
+        thread.append(message.message_id)
+        change = {
+            "Messages": str(count),
+            "Last customer message": s.fmt_time(message.date or now),
+            columns.LATEST_TEXT: _latest_text(message),
+            columns.THREAD_IDS: columns.cap_cell(" ".join(f"<{m}>" for m in thread)),
+        }
+        change.update(self._redecide(case_id, row, message, now))
+        status = row.get(columns.STATUS, "").strip().lower()
+        if status in ("resolved", "closed"):
+            change["Poller note"] = (
+                f"REOPENED {s.fmt_time(now)}: the customer replied after "
+                f"the case was marked {row.get(columns.STATUS)}; set Status"
+            )
+            self.counts["reopened"] += 1
+        self.counts["reply threaded"] += 1
+        row.update(change)
+        self.index.add_message(case_id, message.message_id)
+        if case_id in self.creates:
+            self.creates[case_id].update(change)
+            self.done_on_create.append(message.key)
+        else:
+            self.updates.setdefault(case_id, {}).update(change)
+            self.update_keys.setdefault(case_id, []).append(message.key)
+
+    def _redecide(
+        self, case_id: str, row: dict[str, str], message: Message, now: datetime
+    ) -> dict[str, str]:
+        return followups.redecide(self, case_id, row, message, now)
+
+    def assign_waiting(self, now: datetime) -> None:
+        followups.assign_waiting(self, now)
+
+    # ----------------------------------------------------------------- misc
+    def _ack_allowed(self, email: str, now: datetime) -> bool:
+        window_start = now - self.settings.ack_window
+        recent = [t for t in self.acks.get(email, []) if t >= window_start]
+        return len(recent) < self.settings.ack_limit_per_sender
+
+    def new_cases(self) -> tuple[NewCase, ...]:
+        return tuple(NewCase(cid, frozen_map(v)) for cid, v in self.creates.items())
+
+
+def _latest_text(message: Message) -> str:
+    text = (message.new_text or message.body_text).strip()
+    return columns.cap_cell(text, columns.LATEST_TEXT_LIMIT)
+
+
+def _fmt_opt(fmt: Callable[[datetime], str], value: datetime | None) -> str:
+    return fmt(value) if value else ""

@@ -1,0 +1,281 @@
+"""What each customer-facing email says: template contexts built from a case row.
+
+Contexts are built from the row's values alone (not from the message that
+opened the case), so an email held back by an outage renders the same way on
+a later cycle, even after the local state is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from automation.config import Config
+from automation.lifecycle import events
+from automation.model import Address
+from automation.outgoing import compose
+from automation.outgoing.deliver import Outgoing, customer_of, thread_headers
+from automation.outgoing.templates import TemplateSet
+from automation.sheet import layout as columns
+from automation.sheet import sent_log as sentlog
+from automation.sheet.cells import cell_time, effective_assignee, effective_priority
+from automation.tables.owner_tables import DEFAULT_TABLES, Member, Tables
+
+ROLE_TEAMS = {
+    "technical": "technical",
+    "billing": "billing",
+    "refunds": "billing",
+    "sales": "sales",
+    "retention": "customer success",
+    "legal": "management",
+    "general": "support",
+}
+
+NEXT_STEPS = {
+    "Critical": "a senior member of the team has been alerted and is looking at it now.",
+    "High": "the right person on the team has your case and will reply with a plan.",
+    "Low": "a member of the team will read it and reply; nothing more is needed from you.",
+}
+
+
+def parse_offset(text: str) -> timezone | None:
+    text = text.strip()
+    if len(text) != 6 or text[0] not in "+-" or text[3] != ":":
+        return None
+    try:
+        delta = timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
+    except ValueError:
+        return None
+    return timezone(delta if text[0] == "+" else -delta)
+
+
+def readable(when: datetime, tz: timezone | None) -> str:
+    local = when.astimezone(tz) if tz else when
+    offset = local.strftime("%z")
+    label = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{local:%A %d %B %Y, %H:%M} ({label})"
+
+
+def ack_context(values: Mapping[str, str], config: Config) -> dict[str, Any]:
+    case_id = values[columns.CASE_ID]
+    number = "".join(ch for ch in case_id if ch.isdigit())
+    tag = config.business.case_tag.format(number=int(number)) if number else case_id
+    customer = customer_of(values)
+    name = customer.name if customer else ""
+    priority = effective_priority(values).label
+    due = cell_time(values.get("First response due", ""))
+    tz = parse_offset(values.get("Customer time zone", ""))
+    summary = {
+        "Critical": "a person will be on it within the hour",
+        "High": "a first reply from a person within a few business hours",
+        "Low": "a first reply from a person within one to two business days",
+    }.get(priority, "a first reply from a person as soon as possible")
+    return {
+        "business": {
+            "name": config.business.name,
+            "signature": config.business.signature,
+            "reply_address": config.business.support_address,
+        },
+        "customer": {
+            "name": name,
+            "first_name": name.split()[0] if name.split() else "",
+            "email": customer.email if customer else "",
+        },
+        "case": {
+            "id": case_id,
+            "tag": tag,
+            "subject": values.get("Subject", ""),
+            "priority": priority,
+            "team": ROLE_TEAMS.get(values.get("Role", ""), values.get("Role", "") or "support"),
+            "assignee": effective_assignee(values),
+        },
+        "commitment": {
+            "summary": summary,
+            "due_local": readable(due, tz) if due else "",
+        },
+        "next_steps": NEXT_STEPS.get(priority, NEXT_STEPS["High"]),
+    }
+
+
+def case_context(
+    values: Mapping[str, str],
+    config: Config,
+    tables: Tables = DEFAULT_TABLES,
+    event: str = "",
+    recipient: Member | None = None,
+) -> dict[str, Any]:
+    """Everything any template may use, from the row (and the Team tab) alone.
+
+    Internal notes are only under ``internal``, which customer templates are
+    never given (``build`` removes it), so a note cannot reach a customer."""
+    ctx = ack_context(values, config)
+    tz = parse_offset(values.get("Customer time zone", ""))
+    assignee = tables.member(ctx["case"]["assignee"])
+    domain = values.get("Customer email", "").rpartition("@")[2]
+    account = tables.account_for(domain) if domain else None
+    kind, _ = events.split(event)
+    due_res = cell_time(values.get("Resolution due", ""))
+    ctx["business"]["sheet_url"] = config.business.sheet_url
+    ctx["case"].update(
+        {
+            "status": values.get(columns.STATUS, ""),
+            "triggers": values.get("Triggers", "") or "none",
+            "why": values.get("Why", ""),
+            "opened": values.get("Opened", ""),
+            "first_response_due": values.get("First response due", ""),
+            "resolution_due": values.get("Resolution due", ""),
+            "resolution_due_local": readable(due_res, tz) if due_res else "",
+            "next_update_due": values.get(columns.NEXT_UPDATE_DUE, ""),
+            "escalation": values.get(columns.ESCALATION, "").strip().splitlines()[-1:] or [""],
+            "state": values.get(columns.CASE_STATE, ""),
+            "customer_text": values.get(columns.LATEST_TEXT, ""),
+            "backup": values.get("Backup", ""),
+            "link": config.business.sheet_url,
+        }
+    )
+    ctx["case"]["escalation"] = ctx["case"]["escalation"][0]
+    ctx["account"] = {
+        "company": account.company if account else "",
+        "plan": account.plan if account else "",
+        "value": _money(account.contract_value) if account else "",
+    }
+    ctx["message"] = {"text": values.get(columns.MESSAGE_TO_CUSTOMER, "").strip()}
+    ctx["resolution"] = {
+        "summary": values.get(columns.RESOLUTION, "").strip(),
+        "close_after_days": config.lifecycle.close_after_days,
+    }
+    ctx["handoff"] = {
+        "name": assignee.name if assignee else ctx["case"]["assignee"],
+        "first_name": (assignee.name if assignee else ctx["case"]["assignee"]).split(" ")[0],
+        "expertise": _expertise(assignee),
+    }
+    ctx["recipient"] = {
+        "name": recipient.name if recipient else "",
+        "first_name": recipient.name.split(" ")[0] if recipient else "",
+        "part": _part(kind, recipient, values),
+    }
+    ctx["internal"] = {"notes": values.get(columns.NOTES, "").strip()}
+    return ctx
+
+
+def _money(value: float | None) -> str:
+    return f"{value:,.0f} a year" if value else ""
+
+
+def _expertise(person: Member | None) -> str:
+    if person is None:
+        return ""
+    teams = sorted({ROLE_TEAMS.get(r, r) for r in person.roles})
+    what = " and ".join(teams[:3]) + " questions" if teams else "requests like yours"
+    if person.tier >= 3:
+        return f"one of our senior people, who handles {what}"
+    if person.tier == 2:
+        return f"our specialist for {what}"
+    return f"who handles {what}"
+
+
+def _part(kind: str, person: Member | None, values: Mapping[str, str]) -> str:
+    if person is None:
+        return ""
+    name = person.name.casefold()
+    if kind == "alert":
+        return "tier 3 (every Critical case)"
+    if kind == "escalated":
+        return "escalation"
+    if name == str(ack_context_assignee(values)).casefold():
+        return "assignee"
+    if name == values.get("Backup", "").strip().casefold():
+        return "backup"
+    return "manager"
+
+
+def ack_context_assignee(values: Mapping[str, str]) -> str:
+    return values.get(columns.ASSIGNEE, "").strip() or values.get("Routed to", "").strip()
+
+
+def sample_context(config: Config) -> dict[str, Any]:
+    """A realistic case used to check every template when it loads."""
+    values = {
+        columns.CASE_ID: f"{config.business.case_id_prefix}{config.business.first_case_number}",
+        "Customer": "Sam Sample",
+        "Customer email": "sam@example.org",
+        "Subject": "Sample subject",
+        "Priority (auto)": "High",
+        "Role": "general",
+        "Routed to": "Alex Agent",
+        "Backup": "Bo Backup",
+        "Triggers": "urgency",
+        "Why": "triggers: urgency (sample)",
+        "Opened": "2026-01-05 09:00+00:00",
+        "First response due": "2026-01-05 13:00+00:00",
+        "Resolution due": "2026-01-07 09:00+00:00",
+        columns.NEXT_UPDATE_DUE: "2026-01-05 17:00+00:00",
+        columns.ESCALATION: "2026-01-05 13:00+00:00: first response missed -> Sam Senior",
+        "Customer time zone": "+01:00",
+        columns.LATEST_TEXT: "My sample lamp flickers.",
+        columns.MESSAGE_TO_CUSTOMER: "We found the cause and a fix ships tomorrow.",
+        columns.RESOLUTION: "Replaced the faulty driver.",
+        columns.NOTES: "Sample internal note.",
+    }
+    return case_context(values, config, event="warning~alex-agent")
+
+
+def _for_customer(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in ctx.items() if k not in ("internal", "recipient")} | {
+        "recipient": {"name": "", "first_name": "", "part": ""},
+        "internal": {"notes": ""},
+    }
+
+
+# Emails a person wrote are not "automatic" (RFC 3834); the rest are.
+_AUTO = {"ack": "auto-replied", "update": "", "handoff": "", "resolution": ""}
+
+
+def build(
+    case_id: str,
+    entry: sentlog.Entry,
+    values: Mapping[str, str],
+    config: Config,
+    templates: TemplateSet,
+    now: datetime,
+    tables: Tables = DEFAULT_TABLES,
+) -> Outgoing | None:
+    """The email behind one Sent log entry, or None if it has nobody to go to
+    (no customer address; a team member who left the Team tab or has no email)."""
+    name = events.template_of(entry.event)
+    if name is None:
+        raise ValueError(f"unknown email kind {entry.event!r}")
+    kind, who = events.split(entry.event)
+    person = events.recipient(entry.event, tables) if who else None
+    if who:
+        if person is None or not person.email:
+            return None
+        to = Address(person.name, person.email)
+        context = case_context(values, config, tables, entry.event, person)
+        in_reply_to: str | None = None
+        references: list[str] = []
+    else:
+        customer = customer_of(values)
+        if customer is None:
+            return None
+        to = customer
+        context = _for_customer(case_context(values, config, tables, entry.event))
+        in_reply_to, references = thread_headers(values, entry.message_id)
+    rendered = templates.render(name, context, priority=context["case"]["priority"])
+    tag = context["case"]["tag"]
+    if tag.lower() not in rendered.subject.lower():
+        rendered = type(rendered)(f"{tag} {rendered.subject}", rendered.text, rendered.html)
+    sender = Address(config.business.display_name, config.business.support_address)
+    email = compose.build(
+        rendered,
+        sender=sender,
+        to=[to],
+        message_id=entry.message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        loop_token=config.message_id_domain,
+        date=now,
+        auto_submitted=_AUTO.get(kind, "auto-generated"),
+    )
+    return Outgoing(case_id, entry, email)

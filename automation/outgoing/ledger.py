@@ -1,0 +1,96 @@
+"""A local, append-only record of what the SMTP server may hold and what it took.
+
+Two kinds of line, each appended and fsynced on the spot:
+
+* ``try <id>`` just before the final ``.`` of the message's DATA is sent: from
+  then on the server may have the message even if we never hear its reply;
+* ``ok <id>`` as soon as the server answers 250;
+* ``no <id>`` when it answers with a refusal (it does not hold the message).
+
+An id with ``try`` but no ``ok`` is *unconfirmed*: the process died while the
+server had the message in hand.  The mailer does not resend those (a duplicate
+in the customer's inbox is the failure users hate most); it marks them sent
+with a note and reports them, so a person can resend if the customer says so.
+The ledger is only a cache: the sheet's Sent log and the outbox (Sent folder,
+files) are the record, and deleting this file never causes a resend on its own
+except for that same crash window.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+KEEP = 5000  # enough for days of mail; older ids are settled in the sheet
+
+
+class Ledger:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._ok: set[str] = set()
+        self._tried: set[str] = set()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, ValueError):
+            lines = []
+        for line in lines[-4 * KEEP :]:
+            kind, _, mid = line.partition(" ")
+            if kind == "ok" and mid:
+                self._ok.add(mid)
+            elif kind == "try" and mid:
+                self._tried.add(mid)
+            elif kind == "no" and mid:
+                self._tried.discard(mid)
+        if len(lines) > 4 * KEEP:
+            self._compact()
+
+    def ids(self) -> set[str]:
+        """Every id that may have reached the server: confirmed or not."""
+        return self._ok | self._tried
+
+    def unconfirmed(self) -> set[str]:
+        return self._tried - self._ok
+
+    def _append(self, kind: str, message_ids: Iterable[str]) -> None:
+        new = [m for m in message_ids if m and len(m.split()) == 1]
+        if not new:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write("".join(f"{kind} {m}\n" for m in new))
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def add(self, message_ids: Iterable[str]) -> None:
+        new = [m for m in message_ids if m not in self._ok]
+        self._append("ok", new)
+        self._ok.update(m for m in new if m and len(m.split()) == 1)
+
+    def add_one(self, message_id: str) -> None:
+        """The outbox's callback: the server accepted this email."""
+        self.add([message_id])
+
+    def attempt(self, message_id: str) -> None:
+        """The outbox's callback: the final dot of this email's DATA is about to go."""
+        if message_id not in self._tried:
+            self._append("try", [message_id])
+            self._tried.add(message_id)
+
+    def refused(self, message_id: str) -> None:
+        """The outbox's callback: the server answered with a refusal (4xx/5xx), so
+        it does not hold this email; a later retry is not a duplicate."""
+        if message_id in self._tried:
+            self._append("no", [message_id])
+            self._tried.discard(message_id)
+
+    def _compact(self) -> None:
+        keep = [f"ok {m}" for m in sorted(self._ok)][-KEEP:]
+        keep += [f"try {m}" for m in sorted(self.unconfirmed())][-KEEP:]
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".ledger.")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("".join(f"{line}\n" for line in keep))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
