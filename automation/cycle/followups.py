@@ -3,64 +3,108 @@
 * ``redecide``: a reply is judged again on its own new text;
 * ``assign_waiting``: queued cases go to whoever has room now.
 
-Both change poller-owned cells only and are pure (no I/O, ``now`` passed in).
+Both are pure (no I/O, ``now`` passed in) and return the poller-owned cells
+they would change with the counts to report; the caller merges them into its
+working copy.  The only state they touch is the decider's team load, through
+``Decider.assigned``, so one batch respects caps.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from automation.model import CaseRow, Message, Priority, frozen_map
+from automation.model import CaseRow, Decision, Message, Priority, frozen_map
 from automation.sheet import layout as columns
 from automation.sheet.cells import effective_assignee, effective_priority
+from automation.tables.owner_tables import Tables
 
-if TYPE_CHECKING:
-    from automation.cycle.intake import Intake
+
+class Decider(Protocol):
+    """The decision core as the cycle sees it (load and tables already bound)."""
+
+    @property
+    def tables(self) -> Tables:
+        """The owner tables this cycle decides with (the last valid ones)."""
+        ...
+
+    def decide(self, message: Message, history: CaseRow | None, now: datetime) -> Decision: ...
+
+    def assigned(self, person: str) -> None:
+        """Count a case just routed to ``person`` towards their load this cycle."""
+        ...
+
+    def assign_waiting(self, case: CaseRow, now: datetime) -> Decision:
+        """Routing again for a case that waits in the queue (nobody had room)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Followup:
+    """Cells to change per case ID, and what to count."""
+
+    changes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
 
 
 def redecide(
-    intake: Intake, case_id: str, row: dict[str, str], message: Message, now: datetime
-) -> dict[str, str]:
+    decider: Decider,
+    fmt: Callable[[datetime], str],
+    case: CaseRow,
+    message: Message,
+    now: datetime,
+) -> Followup:
     """A reply is judged again on its own new text: new triggers are added,
     the automatic priority only rises (safe default), and a change of role
     re-routes.  The team's own cells are left alone; when the reply would
     raise the priority above the team's, the note asks a person to confirm."""
-    decision = intake.decider.decide(message, CaseRow(case_id, frozen_map(row)), now)
+    row = case.values
+    decision = decider.decide(message, case, now)
     change: dict[str, str] = {}
+    counts: Counter[str] = Counter()
     old = [t.strip() for t in row.get("Triggers", "").split(",") if t.strip()]
     merged = list(dict.fromkeys([*old, *decision.triggers]))
     if merged != old:
         change["Triggers"] = ", ".join(merged)
-    try:
-        auto = Priority.parse(row.get("Priority (auto)", ""))
-    except ValueError:
-        auto = Priority.HIGH
+    auto = _priority(row.get("Priority (auto)", ""), Priority.HIGH)
     if decision.priority > auto:
         change["Priority (auto)"] = decision.priority.label
-        try:
-            team = Priority.parse(row.get(columns.PRIORITY, ""))
-        except ValueError:
-            team = auto
+        team = _priority(row.get(columns.PRIORITY, ""), auto)
         if decision.priority > team:
             change["Poller note"] = (
-                f"{intake.settings.fmt_time(now)}: the customer's reply reads as "
+                f"{fmt(now)}: the customer's reply reads as "
                 f"{decision.priority.label} ({', '.join(decision.triggers) or 'signals'}); "
                 f"Priority says {team.label}: change it if you agree"
             )
-            intake.counts["priority raised by reply"] += 1
-    role = row.get("Role", "")
-    if decision.role and decision.role != role and decision.assignee:
+            counts["priority raised by reply"] += 1
+    if decision.role and decision.role != row.get("Role", "") and decision.assignee:
         change["Role"] = decision.role
         change["Routed to"] = decision.assignee
-        intake.decider.assigned(decision.assignee)
-    why = f"Reply {intake.settings.fmt_time(message.date or now)}: {decision.why}"
+        decider.assigned(decision.assignee)
+    why = f"Reply {fmt(message.date or now)}: {decision.why}"
     change["Why"] = columns.cap_cell(f"{row.get('Why', '')}\n{why}".strip())
-    return change
+    return Followup({case.case_id: change}, counts)
 
 
-def assign_waiting(intake: Intake, now: datetime) -> None:
-    """Give queued cases (open, nobody assigned) to whoever has room now.
+def _priority(text: str, default: Priority) -> Priority:
+    try:
+        return Priority.parse(text)
+    except ValueError:
+        return default
+
+
+def assign_waiting(
+    decider: Decider,
+    fmt: Callable[[datetime], str],
+    cases: Mapping[str, Mapping[str, str]],
+    created: Collection[str],
+    now: datetime,
+) -> Followup:
+    """Give queued cases (open, nobody assigned, not created this cycle) to
+    whoever has room now.
 
     The queue is served in priority order, Critical first, then oldest
     first; a case stays queued (and says so) while everyone qualified is
@@ -68,28 +112,28 @@ def assign_waiting(intake: Intake, now: datetime) -> None:
     """
     waiting = [
         (cid, row)
-        for cid, row in intake.cases.items()
-        if cid not in intake.creates
+        for cid, row in cases.items()
+        if cid not in created
         and not effective_assignee(row)
         and row.get(columns.STATUS, "").strip().casefold() not in ("resolved", "closed")
     ]
 
-    def order(item: tuple[str, dict[str, str]]) -> tuple[int, str]:
+    def order(item: tuple[str, Mapping[str, str]]) -> tuple[int, str]:
         return -effective_priority(item[1]), item[1].get("Opened", "")
 
+    changes: dict[str, dict[str, str]] = {}
     for case_id, row in sorted(waiting, key=order):
-        decision = intake.decider.assign_waiting(CaseRow(case_id, frozen_map(row)), now)
+        decision = decider.assign_waiting(CaseRow(case_id, frozen_map(row)), now)
         if not decision.assignee:
             continue
-        intake.decider.assigned(decision.assignee)
-        change = {
+        decider.assigned(decision.assignee)
+        changes[case_id] = {
             "Routed to": decision.assignee,
             "Backup": decision.backup or "",
             "Why": columns.cap_cell(
-                f"{row.get('Why', '')}\nFrom the queue "
-                f"{intake.settings.fmt_time(now)}: {decision.why}".strip()
+                f"{row.get('Why', '')}\nFrom the queue {fmt(now)}: {decision.why}".strip()
             ),
         }
-        row.update(change)
-        intake.updates.setdefault(case_id, {}).update(change)
-        intake.counts["assigned from queue"] += 1
+    counts: Counter[str] = Counter()
+    counts["assigned from queue"] += len(changes)
+    return Followup(changes, +counts)

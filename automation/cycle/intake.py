@@ -13,19 +13,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import datetime
 
 from automation.cycle import followups
+from automation.cycle.followups import Decider, Followup
+from automation.cycle.plan import IntakeSettings, Work
 from automation.errors import ParseError
 from automation.mail.classify import classify
 from automation.mail.reader import parse_message
-from automation.model import CaseRow, Decision, InboxItem, Message, Verdict, frozen_map
+from automation.model import CaseRow, InboxItem, Message, Verdict, frozen_map
 from automation.outgoing.compose import usable_address
 from automation.ports import NewCase
 from automation.sheet import layout as columns
 from automation.sheet import sent_log as sentlog
-from automation.sheet.case_ids import CaseTagger
 from automation.sheet.cells import cell_int
 from automation.sheet.threads import ThreadIndex, split_ids
 
@@ -33,32 +33,6 @@ NONCASE_TAB = "Non-cases"
 NONCASE_HEADER = ("Received", "Kind", "Reason", "From", "Subject", "Message-ID", "Inbox key")
 QUARANTINE_TAB = "Quarantine"
 QUARANTINE_HEADER = ("Received", "Reason", "From", "Subject", "Message-ID", "Inbox key")
-
-
-class Decider(Protocol):
-    """The decision core as the cycle sees it (load and tables already bound)."""
-
-    def decide(self, message: Message, history: CaseRow | None, now: datetime) -> Decision: ...
-
-    def assigned(self, person: str) -> None:
-        """Count a case just routed to ``person`` towards their load this cycle."""
-        ...
-
-    def assign_waiting(self, case: CaseRow, now: datetime) -> Decision:
-        """Routing again for a case that waits in the queue (nobody had room)."""
-        ...
-
-
-@dataclass(frozen=True)
-class IntakeSettings:
-    tagger: CaseTagger
-    own_addresses: frozenset[str]
-    own_domains: frozenset[str]
-    message_id_domain: str
-    max_message_bytes: int
-    ack_limit_per_sender: int
-    ack_window: timedelta
-    fmt_time: Callable[[datetime], str]
 
 
 @dataclass
@@ -265,7 +239,11 @@ class Intake:
             columns.LATEST_TEXT: _latest_text(message),
             columns.THREAD_IDS: columns.cap_cell(" ".join(f"<{m}>" for m in thread)),
         }
-        change.update(self._redecide(case_id, row, message, now))
+        judged = followups.redecide(
+            self.decider, s.fmt_time, CaseRow(case_id, frozen_map(row)), message, now
+        )
+        change.update(judged.changes[case_id])
+        self.counts.update(judged.counts)
         status = row.get(columns.STATUS, "").strip().lower()
         if status in ("resolved", "closed"):
             change["Poller note"] = (
@@ -283,13 +261,31 @@ class Intake:
             self.updates.setdefault(case_id, {}).update(change)
             self.update_keys.setdefault(case_id, []).append(message.key)
 
-    def _redecide(
-        self, case_id: str, row: dict[str, str], message: Message, now: datetime
-    ) -> dict[str, str]:
-        return followups.redecide(self, case_id, row, message, now)
+    # ------------------------------------------------------------ follow-ups
+    def merge(self, followup: Followup) -> None:
+        """Poller cells changed after intake (the queue, the lifecycle) join the
+        working copy, and either the new row (write 1) or the case's update
+        (write 2)."""
+        for case_id, cells in followup.changes.items():
+            self.cases[case_id].update(cells)
+            if case_id not in self.creates:
+                self.updates.setdefault(case_id, {}).update(cells)
+        self.counts.update(followup.counts)
 
-    def assign_waiting(self, now: datetime) -> None:
-        followups.assign_waiting(self, now)
+    def finish(self, fetched: int) -> Work:
+        """The frozen plan of everything this intake decided."""
+        return Work(
+            cases={cid: frozen_map(v) for cid, v in self.cases.items()},
+            created=self.new_cases(),
+            updates={cid: frozen_map(v) for cid, v in self.updates.items()},
+            noncase_rows=tuple(self.noncase_rows),
+            quarantine_rows=tuple(self.quarantine_rows),
+            done_on_create=tuple(self.done_on_create),
+            update_keys={cid: tuple(keys) for cid, keys in self.update_keys.items()},
+            quarantined=tuple(self.quarantined),
+            fetched=fetched,
+            counts=Counter(self.counts),
+        )
 
     # ----------------------------------------------------------------- misc
     def _ack_allowed(self, email: str, now: datetime) -> bool:

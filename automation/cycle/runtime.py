@@ -1,0 +1,47 @@
+"""What a poll cycle is given (the ports) and what it gives back (the report)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from automation.config import Config
+from automation.cycle.decisions import DecisionSource
+from automation.outgoing.ledger import Ledger
+from automation.outgoing.templates import TemplateSet
+from automation.ports import CaseStore, Inbox, Outbox
+
+
+@dataclass
+class Runtime:
+    """Everything a cycle needs, built once per process."""
+
+    config: Config
+    inbox: Inbox
+    outbox: Outbox
+    store: CaseStore
+    templates: TemplateSet
+    decisions: DecisionSource
+    ledger: Ledger
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did: counts, problems (sentences), the cases it created."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    completed: bool = True  # False when a transient failure cut the cycle short
+
+    @property
+    def exit_code(self) -> int:
+        if not self.completed:
+            return 75
+        if self.counts["quarantined"] or self.counts["email refused"]:
+            return 4
+        return 0
+
+    def summary(self) -> str:
+        parts = [f"{v} {k}" for k, v in sorted(self.counts.items()) if v]
+        return ", ".join(parts) or "nothing to do"
