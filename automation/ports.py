@@ -149,3 +149,23 @@ class CaseStore(Protocol):
         """Create the tabs in ``specs`` that don't exist yet (header row frozen,
         notes, dropdowns, starter rows); return the titles created."""
         ...
+
+
+class StateDir(Protocol):
+    """The local state directory: caches only, addressed by file name.
+
+    The real adapter is ``automation.state.FileStateDir``; the embedded one
+    ``automation.adapters.memory_state.MemoryStateDir``.  Writes raise
+    ``OSError``; every caller holds only a cache and carries on."""
+
+    def read(self, name: str) -> str | None:
+        """The file's text, or None when it is missing or unreadable."""
+        ...
+
+    def write(self, name: str, text: str) -> None:
+        """Replace the file at once: a reader sees the old text or the new one."""
+        ...
+
+    def append(self, name: str, text: str) -> None:
+        """Append ``text``, on disk before this returns (fsync)."""
+        ...

@@ -17,6 +17,7 @@ from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
 from automation.ports import CaseStore, Inbox, Outbox
 from automation.secrets import resolve
+from automation.state import FileStateDir
 
 
 def build_store(cfg: Config) -> CaseStore:
@@ -83,15 +84,17 @@ def build_templates(cfg: Config) -> TemplateSet:
 
 def build_runtime(cfg: Config) -> Runtime:
     inbox = build_inbox(cfg)
-    ledger = Ledger(cfg.path(cfg.poll.state_dir) / "sent-ledger.txt")
+    state = FileStateDir(cfg.path(cfg.poll.state_dir))
+    ledger = Ledger(state)
     return Runtime(
         config=cfg,
         inbox=inbox,
         outbox=build_outbox(cfg, inbox, ledger),
         store=build_store(cfg),
         templates=build_templates(cfg),
-        decisions=DecisionSource(cfg.path(cfg.poll.state_dir) / "last-good-tables.json"),
+        decisions=DecisionSource(state),
         ledger=ledger,
+        state=state,
     )
 
 

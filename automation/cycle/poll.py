@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from automation import state
 from automation.cycle import steps
 from automation.cycle.plan import CyclePlan
 from automation.cycle.runtime import CycleReport, Runtime
-from automation.review import health
 
 __all__ = ["CycleReport", "Runtime", "poll_cycle"]
 
@@ -63,8 +63,8 @@ def _finish(rt: Runtime, plan: CyclePlan, report: CycleReport) -> None:
         log.warning("%s", problem)
     ending = "complete" if report.completed else "cut short"
     last = f"; {report.problems[-1]}" if report.problems else ""
-    health.save_outcome(
-        rt.config.path(rt.config.poll.state_dir) / "last-cycle.json",
+    state.save_outcome(
+        rt.state,
         f"{plan.fmt(plan.now)}: {ending}, exit {report.exit_code}; {report.summary()}{last}",
     )
     when = plan.now.astimezone(UTC).isoformat(timespec="seconds")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from automation.adapters.memory_state import MemoryStateDir
 from automation.config import Config
 from automation.cycle.decisions import DecisionSource
 from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
-from automation.ports import CaseStore, Inbox, Outbox
+from automation.ports import CaseStore, Inbox, Outbox, StateDir
 
 
 @dataclass
@@ -23,6 +24,9 @@ class Runtime:
     templates: TemplateSet
     decisions: DecisionSource
     ledger: Ledger
+    # The local caches (last outcome, tables; the ledger and the IMAP checkpoint
+    # live there too).  In memory unless wiring gives the real directory.
+    state: StateDir = field(default_factory=MemoryStateDir)
 
 
 @dataclass

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from automation import state
 from automation.cycle import followups
 from automation.cycle.followups import Decider, Followup
 from automation.cycle.intake import (
@@ -91,7 +92,7 @@ def read(rt: Runtime, plan: CyclePlan, report: CycleReport) -> Reading | None:
     report.problems.extend(snapshot.problems)
     decider, table_problems = rt.decisions.for_cycle(snapshot, plan.now)
     report.problems.extend(table_problems)
-    previous = health.load_outcome(rt.config.path(rt.config.poll.state_dir) / "last-cycle.json")
+    previous = state.last_outcome(rt.state)
     return Reading(snapshot, decider, previous)
 
 
@@ -212,10 +213,10 @@ def send(
     report.problems.extend(mail.problems)
     if mail.unreachable:
         report.completed = False
-    for case_id, message_id, state, reason in unbuilt:
+    for case_id, message_id, settled_as, reason in unbuilt:
         # Settled, not owed for ever: the reason is in the Sent log and the report.
         cell = mail.sent_log.get(case_id, work.cases[case_id].get(columns.SENT_LOG, ""))
-        mail.sent_log[case_id] = mailer.give_up(cell, message_id, state, reason, plan.now)
+        mail.sent_log[case_id] = mailer.give_up(cell, message_id, settled_as, reason, plan.now)
     if written.review is not None:
         report.counts.update(reporting.send_review(written.review, rt.outbox, rt.ledger, plan.now))
     return Sent(mail.sent_log, mail.counts["email held"])

@@ -18,23 +18,27 @@ except for that same crash window.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from automation.ports import StateDir
+from automation.state import LEDGER, FileStateDir
 
 KEEP = 5000  # enough for days of mail; older ids are settled in the sheet
 
 
 class Ledger:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    """The ledger kept in a ``StateDir`` (or, given a path, in that file)."""
+
+    def __init__(self, state: StateDir | Path, name: str = LEDGER) -> None:
+        if isinstance(state, Path):  # one file, as before the StateDir
+            name = state.name
+            state = FileStateDir(state.parent)
+        self._state: StateDir = state
+        self._name = name
         self._ok: set[str] = set()
         self._tried: set[str] = set()
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, ValueError):
-            lines = []
+        lines = (state.read(name) or "").splitlines()
         for line in lines[-4 * KEEP :]:
             kind, _, mid = line.partition(" ")
             if kind == "ok" and mid:
@@ -57,11 +61,7 @@ class Ledger:
         new = [m for m in message_ids if m and len(m.split()) == 1]
         if not new:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="utf-8") as fh:
-            fh.write("".join(f"{kind} {m}\n" for m in new))
-            fh.flush()
-            os.fsync(fh.fileno())
+        self._state.append(self._name, "".join(f"{kind} {m}\n" for m in new))
 
     def add(self, message_ids: Iterable[str]) -> None:
         new = [m for m in message_ids if m not in self._ok]
@@ -88,9 +88,4 @@ class Ledger:
     def _compact(self) -> None:
         keep = [f"ok {m}" for m in sorted(self._ok)][-KEEP:]
         keep += [f"try {m}" for m in sorted(self.unconfirmed())][-KEEP:]
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".ledger.")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("".join(f"{line}\n" for line in keep))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        self._state.write(self._name, "".join(f"{line}\n" for line in keep))

@@ -3,20 +3,17 @@
 Rewritten in full by every cycle, in the same write that creates cases, so it
 costs no extra request.  Because that write comes before the emails are sent,
 the outcome of the rest of a cycle (outbox reachable, second write landed) is
-kept in a small local file and shown by the next cycle as "Previous cycle".
+kept in the state directory by the cycle and shown by the next cycle as
+"Previous cycle" (``previous``).  Pure: no I/O.
 ``sheetdesk check`` reads the tab back and exits non-zero when the last cycle
 is too old or had problems.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from automation.ports import Grid, Snapshot
 
@@ -67,23 +64,3 @@ def grid(
     ]
     rows.extend(("Problem", p[:500]) for p in facts.problems[:-1][:20])
     return (("What", "Value"), *rows)
-
-
-def load_outcome(path: Path) -> str:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return str(data.get("summary", ""))
-    except (OSError, ValueError, AttributeError):
-        return ""
-
-
-def save_outcome(path: Path, summary: str) -> None:
-    """Best effort: only a cache for the next cycle's Health tab."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".outcome.")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"summary": summary}, fh)
-        os.replace(tmp, path)
-    except OSError:
-        pass

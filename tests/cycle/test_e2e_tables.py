@@ -20,6 +20,7 @@ from automation.outgoing.contexts import sample_context
 from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
 from automation.sheet.tab_specs import all_tab_specs
+from automation.state import FileStateDir
 from tests.cycle.test_cycle import deliver, mail
 from tests.support.standin import SheetsStandIn
 
@@ -71,14 +72,16 @@ def _runtime(base: Path, api: SheetsStandIn, sid: str) -> Runtime:
         },
         base_dir=str(base),
     )
+    state = FileStateDir(base / "state")
     return Runtime(
         config=cfg,
         inbox=MaildirInbox(cfg.inbox.maildir, base),
         outbox=FileOutbox(cfg.outbox.files, base),
         store=SheetsStore(cfg.store.sheets, session=api.session(), sleep=lambda s: None),
         templates=TemplateSet(None, sample_context(cfg)),
-        decisions=DecisionSource(base / "state" / "tables.json"),
-        ledger=Ledger(base / "state" / "ledger.json"),
+        decisions=DecisionSource(state),
+        ledger=Ledger(state),
+        state=state,
     )
 
 

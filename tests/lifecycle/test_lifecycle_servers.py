@@ -18,6 +18,7 @@ from automation.outgoing.contexts import sample_context
 from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
 from automation.secrets import Secret
+from automation.state import FileStateDir
 from tests.cycle.test_cycle import deliver, mail
 from tests.lifecycle.test_lifecycle_cycle import RESPONSE, SETTINGS, TEAM, TEAM_HEADER
 from tests.support.mailservers import SmtpServer
@@ -49,7 +50,8 @@ def _runtime(base: Path, api: SheetsStandIn, sid: str, smtp: SmtpServer) -> Runt
         },
         base_dir=str(base),
     )
-    ledger = Ledger(base / "state" / "ledger.txt")
+    state = FileStateDir(base / "state")
+    ledger = Ledger(state)
     return Runtime(
         config=cfg,
         inbox=MaildirInbox(cfg.inbox.maildir, base),
@@ -62,8 +64,9 @@ def _runtime(base: Path, api: SheetsStandIn, sid: str, smtp: SmtpServer) -> Runt
         ),
         store=SheetsStore(cfg.store.sheets, session=api.session(), sleep=lambda s: None),
         templates=TemplateSet(None, sample_context(cfg)),
-        decisions=DecisionSource(base / "state" / "tables.json"),
+        decisions=DecisionSource(state),
         ledger=ledger,
+        state=state,
     )
 
 

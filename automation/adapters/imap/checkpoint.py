@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
+
+from automation.state import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +28,10 @@ def load_checkpoint(path: Path, mailbox: str) -> tuple[int, int]:
 
 
 def save_checkpoint(path: Path, mailbox: str, uidvalidity: int, last_uid: int) -> None:
-    """Write atomically (temp file, fsync, rename); a failure only logs."""
+    """Write atomically (``automation.state.atomic_write``); a failure only logs."""
     data = {"mailbox": mailbox, "uidvalidity": uidvalidity, "last_uid": last_uid}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        atomic_write(path, json.dumps(data))
     except OSError as exc:
         # Only a cache: losing it makes the next search longer, not wrong.
         log.warning("could not save the IMAP checkpoint %s (%s)", path, exc.strerror)
