@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from automation import columns, health, mailer, outgoing, sentlog
+from automation import columns, health, logfmt, mailer, outgoing, sentlog
 from automation import report as reporting
 from automation.casetag import CaseTagger
 from automation.config import Config
@@ -102,7 +102,12 @@ class CycleReport:
 def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     """Run one cycle at time ``now`` (timezone-aware).  Never raises for one
     message; raises nothing for a peer outage either: the report says what
-    happened and ``completed`` is False."""
+    happened and ``completed`` is False.  Its log lines carry a cycle id."""
+    with logfmt.cycle(now):
+        return _cycle(rt, now)
+
+
+def _cycle(rt: Runtime, now: datetime) -> CycleReport:
     report = CycleReport()
     cfg = rt.config
     tz = ZoneInfo(cfg.business.time_zone)
@@ -283,7 +288,7 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
                                "recognised by Message-ID next cycle")
         report.completed = False
     for problem in report.problems:
-        log.warning("%s", problem)
+        log.warning("%s", problem, extra=logfmt.case_extra(problem, intake.cases))
     ending = "complete" if report.completed else "cut short"
     health.save_outcome(outcome_file, f"{fmt(now)}: {ending}, exit {report.exit_code}; "
                         f"{report.summary()}" + (f"; {report.problems[-1]}"
