@@ -1,8 +1,9 @@
 """Fidelity: replay gspread's recorded real-API cassettes against the stand-in.
 
-The cassettes are read from ``/work/shared/sheets-recordings`` (never copied into
-this repository).  Every Sheets request is sent, in order, through the stand-in's
-``requests`` adapter; the status code and the whole JSON body are compared.
+The cassettes are read from ``../shared/sheets-recordings`` beside the checkout
+(never copied into this repository; the test skips, saying so, without them).
+Every Sheets request is sent, in order, through the stand-in's ``requests``
+adapter; the status code and the whole JSON body are compared.
 
 Drive and OAuth calls are not compared.  Their effects are applied instead:
 ``POST drive/v3/files`` creates the spreadsheet with the recorded id and name (one
@@ -35,10 +36,12 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from tests.shared_data import RECORDINGS as RECORDINGS_DIR
+from tests.shared_data import absent
 from tests.standin import SheetsStandIn
 from tests.standin.router import route
 
-RECORDINGS = "/work/shared/sheets-recordings"
+RECORDINGS = str(RECORDINGS_DIR)
 ID_KEYS = ("protectedRangeId", "namedRangeId", "metadataId")
 MUST_MATCH = ("values.get", "values.update", "values.append", "values.clear",
               "values.batchGet", "values.batchUpdate", "values.batchClear")
@@ -209,7 +212,7 @@ def summary(report: Report) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.skipif(not os.path.isdir(RECORDINGS), reason="recordings not available")
+@pytest.mark.skipif(not os.path.isdir(RECORDINGS), reason=absent(RECORDINGS_DIR))
 def test_replay_recorded_traffic(capsys: pytest.CaptureFixture[str]) -> None:
     report = replay_all()
     with capsys.disabled():
