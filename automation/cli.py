@@ -52,6 +52,8 @@ def _setup_logging(verbose: bool, quiet: bool = False, log_format: str = "text")
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    if not verbose:  # matplotlib's INFO lines about axis units say nothing to an owner
+        logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
 
 def _config_path(arg: str | None) -> Path:
