@@ -1,7 +1,11 @@
 """``sheetdesk check``: the configuration, the templates, every server, the tabs.
 
-Each check prints one line, ``ok`` or ``PROBLEM``, and never a secret.  The
-exit status is non-zero when any check fails, so cron or a monitor can alert.
+Each check prints one line, ``ok``, ``info`` or ``PROBLEM``, and never a secret.
+The exit status is the code ``poll`` gives for the same condition (2 config,
+tables or templates invalid; 3 security or login refused; 75 a server
+unreachable), the most serious one when several fail; 4 when the poller's own
+last cycle had problems or is overdue.  ``info`` (no cycle has run yet, right
+after ``init``) is not a problem: exit 0.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from datetime import UTC, datetime
 
 from automation import wiring
 from automation.config import Config
-from automation.errors import SheetdeskError
+from automation.errors import SheetdeskError, TablesError
 from automation.secrets import scrub
 
 
@@ -20,21 +24,43 @@ def _probe(obj: object) -> str:
     return probe() if probe is not None else "reachable"
 
 
+# When checks fail with different codes, the first of these wins (as in ``poll``,
+# a bad config or template stops everything before any server is tried).
+SEVERITY: tuple[int, ...] = (2, 3, 1, 75, 4)
+
+
+class Info(Exception):
+    """A check's finding that is worth a line but is not a problem."""
+
+
+class PollerUnhealthy(SheetdeskError):
+    """The Health tab says the poller's last cycle had problems or is overdue."""
+
+    exit_code = 4
+
+
 def run_checks(cfg: Config) -> tuple[list[str], bool]:
+    lines, code = run(cfg)
+    return lines, code == 0
+
+
+def run(cfg: Config) -> tuple[list[str], int]:
+    """Every check's line, and the exit code (0 when nothing is a problem)."""
     lines: list[str] = ["ok       config: parsed, no unknown keys"]
-    ok = True
+    codes: list[int] = []
 
     def attempt(label: str, action: Callable[[], str]) -> object:
-        nonlocal ok
         try:
             detail = action()
             lines.append(f"ok       {label}: {detail}")
             return detail
+        except Info as note:
+            lines.append(f"info     {label}: {note}")
         except SheetdeskError as exc:
-            ok = False
+            codes.append(exc.exit_code)
             lines.append(f"PROBLEM  {label}: {scrub(str(exc))}")
         except Exception as exc:
-            ok = False
+            codes.append(1)
             lines.append(f"PROBLEM  {label}: {type(exc).__name__}: {scrub(str(exc))}")
         return None
 
@@ -61,7 +87,7 @@ def run_checks(cfg: Config) -> tuple[list[str], bool]:
         for problem in problems:
             lines.append(f"PROBLEM  tables: {problem}")
         if problems:
-            raise SheetdeskError(f"{len(problems)} problem(s) in the owners' tabs")
+            raise TablesError([f"{len(problems)} problem(s) in the owners' tabs"])
         health_rows.append(snapshot.tabs.get("Health", ()))
         return f"{len(snapshot.cases)} case rows, tabs: {', '.join(sorted(snapshot.tabs))}"
 
@@ -73,31 +99,36 @@ def run_checks(cfg: Config) -> tuple[list[str], bool]:
         close = getattr(box, "close", None)
         if close is not None:
             close()
-    return lines, ok
+    rank = {code: i for i, code in enumerate(SEVERITY)}
+    return lines, min(codes, key=lambda c: rank.get(c, len(SEVERITY)), default=0)
 
 
 def poller_health(grid: tuple[tuple[str, ...], ...], cfg: Config, now: datetime) -> str:
     """Judge the Health tab the poller writes every cycle: unhealthy when no cycle
-    ran for three intervals, or the last one cut short or quarantined mail."""
+    ran for three intervals, or the last one cut short or quarantined mail; ``Info``
+    (not a problem) when no cycle has run yet."""
     values = {row[0].strip().lower(): row[1].strip() for row in grid if len(row) >= 2}
     last = values.get("last cycle", "")
     if not last:
-        raise SheetdeskError("no cycle has run yet (the Health tab is empty)")
+        raise Info(
+            "no cycle has run yet (the Health tab is empty; `sheetdesk poll --once` "
+            "or `sheetdesk run` starts one)"
+        )
     try:
         when = datetime.fromisoformat(last)
     except ValueError as exc:
-        raise SheetdeskError(f"Health!B: last cycle {last!r} is not a time") from exc
+        raise PollerUnhealthy(f"Health!B: last cycle {last!r} is not a time") from exc
     age = (now - when).total_seconds()
     limit = 3 * cfg.poll.interval_seconds
     if age > limit:
-        raise SheetdeskError(
+        raise PollerUnhealthy(
             f"the last cycle ran {int(age // 60)} min ago (limit "
             f"{limit // 60} min): is `sheetdesk run` running?"
         )
     result = values.get("last cycle result", "ok")
     if result.lower() != "ok":
         error = values.get("last error", "")
-        raise SheetdeskError(f"last cycle: {result}" + (f" ({error})" if error else ""))
+        raise PollerUnhealthy(f"last cycle: {result}" + (f" ({error})" if error else ""))
     if age < -300:
         return (
             f"last cycle is {-age / 86400:.1f} days in the future (a simulated clock, "

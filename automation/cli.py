@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from automation import __version__
+from automation import __version__, logfmt
 from automation import config as config_mod
 from automation.errors import ConfigError, SheetdeskError
 from automation.secrets import scrub
@@ -45,13 +45,15 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def _setup_logging(verbose: bool) -> None:
+def _setup_logging(verbose: bool, quiet: bool = False, log_format: str = "text") -> None:
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(logfmt.formatter(log_format))
     handler.addFilter(_ScrubFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    if not verbose:  # matplotlib's INFO lines about axis units say nothing to an owner
+        logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
 
 def _config_path(arg: str | None) -> Path:
@@ -101,10 +103,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from automation import checks
 
     cfg = config_mod.load(_config_path(args.config))
-    lines, ok = checks.run_checks(cfg)
+    lines, code = checks.run(cfg)
     for line in lines:
         print(line)
-    return 0 if ok else 2
+    return code
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -142,7 +144,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sheetdesk", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"sheetdesk {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true")
+    loud = parser.add_mutually_exclusive_group()
+    loud.add_argument("-v", "--verbose", action="store_true", help="debug log lines too")
+    loud.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    parser.add_argument(
+        "--log-format",
+        choices=logfmt.FORMATS,
+        default="text",
+        help="log lines on stderr: text, or json (one object a line, with "
+        "the cycle id and the case id where there is one)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     poll = sub.add_parser("poll", help="run poll cycles")
@@ -177,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    _setup_logging(args.verbose, args.quiet, args.log_format)
     try:
         code: int = args.func(args)
     except SheetdeskError as exc:

@@ -4,7 +4,8 @@
 module-level default) calls one guarded job.  The guard catches everything a
 cycle could raise, logs it, and lets the next tick try again; the loop sleeps
 in short steps so a signal stops it within about a second, between cycles,
-never in the middle of one.
+never in the middle of one.  Under systemd (``NOTIFY_SOCKET``) it reports
+READY=1 before the first cycle, WATCHDOG=1 while it lives and STOPPING=1.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from types import FrameType
 
 import schedule
 
+from automation import notify
 from automation.cycle.poll import CycleReport, Runtime, poll_cycle
 
 log = logging.getLogger("sheetdesk.run")
@@ -42,23 +44,31 @@ class Runner:
         try:
             self.last = poll_cycle(self.runtime, self.clock())
             self.cycles += 1
+            notify.send(f"STATUS=cycle {self.cycles}: {self.last.summary()}")
         except Exception:  # the guard: one bad cycle must not end the service
             log.exception("poll cycle failed; the next one will retry")
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         log.info("signal %s received: stopping after the current cycle", signum)
+        if not self.stopping:
+            notify.send("STOPPING=1")
         self.stopping = True
 
     def run(self, max_cycles: int | None = None) -> int:
         previous = {s: signal.signal(s, self._stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        watchdog = notify.Watchdog()
         try:
             self.scheduler.every(self.interval).seconds.do(self._job)
+            notify.send("READY=1", f"STATUS=polling every {self.interval} s")
             self._job()  # the first cycle starts now, not one interval from now
             while not self.stopping and (max_cycles is None or self.cycles < max_cycles):
+                watchdog.pet()
                 self.scheduler.run_pending()
                 idle = self.scheduler.idle_seconds
                 time.sleep(min(1.0, max(0.05, idle if idle is not None else 1.0)))
         finally:
+            if not self.stopping:  # a signal has said so already
+                notify.send("STOPPING=1")
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             self.scheduler.clear()

@@ -8,7 +8,7 @@ This process is the long-lived one: it starts Dovecot (one fresh mailbox per
 scenario), aiosmtpd and the Sheets stand-in, and runs the real ``sheetdesk``
 command against them as child processes (``poll --once``, ``run``), so the
 servers outlive every sheetdesk process, kill -9 included.  The scenarios are
-the functions the pytest tests (``tests/test_faults_*.py``) run at reduced size.
+the functions the pytest tests (``tests/faults/test_*.py``) run at reduced size.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Faults before the fix: the interleaving sweep against a naive row-number writer.
 
-Runs the edit catalogue and k-sweep of ``tests/test_store_sweep.py`` (same start,
+Runs the edit catalogue and k-sweep of ``tests/adapters/test_store_sweep.py`` (same start,
 same cycle: creates C-6, C-7; updates C-2, C-4, C-1; the edit lands just before
 the cycle's k-th request, k = N meaning "after the cycle") against two writers:
 

@@ -8,9 +8,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from automation import state
+from automation import logfmt, state
 from automation.cycle import steps
 from automation.cycle.plan import CyclePlan
 from automation.cycle.runtime import CycleReport, Runtime
@@ -39,8 +40,14 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     Never raises for one message nor for a peer outage: the report says what
     happened, and ``completed`` is False when a step was cut short.  A failure
     at step 1 or 4 leaves the inbox untouched, so the next cycle redoes the
-    work; the sheet's Message-IDs make that redo harmless.
+    work; the sheet's Message-IDs make that redo harmless.  Its log lines
+    carry a cycle id (and a case id where a line is about one case).
     """
+    with logfmt.cycle(now):
+        return _run(rt, now)
+
+
+def _run(rt: Runtime, now: datetime) -> CycleReport:
     plan = CyclePlan.build(rt.config, now)
     report = CycleReport()
     reading = steps.read(rt, plan, report)
@@ -53,14 +60,14 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
     sent = steps.send(rt, plan, reading, work, written, report)
     settled = steps.write_second(rt, plan, reading, work, sent, written, report)
     steps.settle_inbox(rt, settled, report)
-    _finish(rt, plan, report)
+    _finish(rt, plan, report, work.cases)
     return report
 
 
-def _finish(rt: Runtime, plan: CyclePlan, report: CycleReport) -> None:
+def _finish(rt: Runtime, plan: CyclePlan, report: CycleReport, cases: Mapping[str, object]) -> None:
     """Log the problems and keep the outcome for the next cycle's Health tab."""
     for problem in report.problems:
-        log.warning("%s", problem)
+        log.warning("%s", problem, extra=logfmt.case_extra(problem, cases))
     ending = "complete" if report.completed else "cut short"
     last = f"; {report.problems[-1]}" if report.problems else ""
     state.save_outcome(

@@ -2,7 +2,8 @@
 
 Each message type is one file, ``<name>.j2``, defining three blocks:
 ``subject``, ``text`` and ``html``.  An owner's folder (config
-``templates.path``) is searched first, then the built-in ``templates/``; a
+``templates.path``) is searched first, then the built-in ``templates/`` (installed
+as the package data ``automation._templates``, read with importlib.resources); a
 per-priority variant ``<name>.<priority>.j2`` (``acknowledgement.critical.j2``)
 wins over the plain one.  Undefined variables are errors (StrictUndefined), and
 every template is rendered against a sample context when the set loads, so a
@@ -11,17 +12,20 @@ typo fails in ``sheetdesk check`` rather than in a customer's inbox.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from automation.errors import TemplateError
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "templates"
+BUILTIN_PACKAGE = "automation._templates"  # the top-level templates/ folder (setup.py)
 MESSAGE_TYPES: tuple[str, ...] = (
     # to the customer
     "acknowledgement",
@@ -51,6 +55,29 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+class BuiltinLoader(jinja2.BaseLoader):
+    """The built-in templates, read through importlib.resources (so they load
+    from a wheel, a zip or a source checkout alike)."""
+
+    def __init__(self, package: str = BUILTIN_PACKAGE) -> None:
+        self.package = package
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        item: Traversable = resources.files(self.package)
+        for piece in split_template_path(template):  # refuses ".." like FileSystemLoader
+            item = item.joinpath(piece)
+        if not item.is_file():
+            raise jinja2.TemplateNotFound(template)
+        return item.read_text(encoding="utf-8"), f"{self.package}/{template}", lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(
+            p.name for p in resources.files(self.package).iterdir() if p.name.endswith(".j2")
+        )
+
+
 class TemplateSet:
     """The loaded, checked templates."""
 
@@ -60,12 +87,14 @@ class TemplateSet:
         sample: Mapping[str, Any],
         names: tuple[str, ...] = MESSAGE_TYPES,
     ) -> None:
-        search = [str(p) for p in (owner_dir, BUILTIN_DIR) if p is not None]
+        loaders: list[jinja2.BaseLoader] = [BuiltinLoader()]
+        if owner_dir is not None:
+            loaders.insert(0, jinja2.FileSystemLoader(str(owner_dir)))
         # Two environments over the same files: the HTML block is rendered with
         # autoescaping on, the subject and text blocks with it off.
         self._envs = {
             escape: SandboxedEnvironment(
-                loader=jinja2.FileSystemLoader(search),
+                loader=jinja2.ChoiceLoader(loaders),
                 undefined=jinja2.StrictUndefined,
                 autoescape=escape,
                 keep_trailing_newline=True,

@@ -1,8 +1,9 @@
 """Fidelity: replay gspread's recorded real-API cassettes against the stand-in.
 
-The cassettes are read from ``/work/shared/sheets-recordings`` (never copied into
-this repository).  Every Sheets request is sent, in order, through the stand-in's
-``requests`` adapter; the status code and the whole JSON body are compared.
+The cassettes are read from ``../shared/sheets-recordings`` beside the checkout
+(never copied into this repository; the test skips, saying so, without them).
+Every Sheets request is sent, in order, through the stand-in's ``requests``
+adapter; the status code and the whole JSON body are compared.
 
 Drive and OAuth calls are not compared.  Their effects are applied instead:
 ``POST drive/v3/files`` creates the spreadsheet with the recorded id and name (one
@@ -35,10 +36,12 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
+from tests.support.shared_data import RECORDINGS as RECORDINGS_DIR
+from tests.support.shared_data import absent
 from tests.support.standin import SheetsStandIn
 from tests.support.standin.router import route
 
-RECORDINGS = "/work/shared/sheets-recordings"
+RECORDINGS = str(RECORDINGS_DIR)
 ID_KEYS = ("protectedRangeId", "namedRangeId", "metadataId")
 MUST_MATCH = (
     "values.get",
@@ -230,7 +233,7 @@ def summary(report: Report) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.skipif(not os.path.isdir(RECORDINGS), reason="recordings not available")
+@pytest.mark.skipif(not os.path.isdir(RECORDINGS), reason=absent(RECORDINGS_DIR))
 def test_replay_recorded_traffic(capsys: pytest.CaptureFixture[str]) -> None:
     report = replay_all()
     with capsys.disabled():

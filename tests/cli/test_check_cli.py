@@ -36,8 +36,9 @@ def _setup(tmp_path: Path, templates: str = "") -> Path:
 
 def test_check_is_healthy_after_a_cycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _setup(tmp_path)
-    assert cli.main(["check", "--config", str(path)]) == 2  # no cycle has run yet
-    assert "no cycle has run yet" in capsys.readouterr().out
+    assert cli.main(["check", "--config", str(path)]) == 0  # no cycle yet: information
+    out = capsys.readouterr().out
+    assert "info     poller health: no cycle has run yet" in out and "PROBLEM" not in out
     deliver(tmp_path, mail("Broken lamp", "m1@customer.example"), "1.m1")
     assert cli.main(["poll", "--once", "--config", str(path)]) == 0
     capsys.readouterr()
@@ -93,7 +94,7 @@ def test_plaintext_to_a_remote_host_is_refused(
             'security = "plain"\nallow_plaintext_loopback = true\nusername = "u"',
         )
     )
-    assert cli.main(["check", "--config", str(path)]) == 2
+    assert cli.main(["check", "--config", str(path)]) == 3  # a security refusal
     out = capsys.readouterr().out
     assert "PROBLEM  inbox (imap):" in out and "loopback" in out.lower()
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -20,10 +19,7 @@ from automation.errors import ParseError
 from automation.mail.classify import classify
 from automation.mail.reader import parse_message
 from automation.model import VerdictKind
-
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-CORPUS = SHARED / "corpus"
-DEVSET = SHARED / "devset"
+from tests.support.shared_data import CORPUS, DEVSET, absent
 
 # The corpus belongs to no business: own addresses that appear nowhere in it.
 CORPUS_OWN = frozenset({"support@sheetdesk-test.invalid"})
@@ -46,7 +42,7 @@ def _verdicts() -> list[tuple[str, str, str]]:
     return out
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=absent(CORPUS))
 def test_corpus_walk() -> None:
     files = sorted(CORPUS.glob("messages/**/*.eml"))
     results = _verdicts()
@@ -84,7 +80,7 @@ DEVSET_KIND = {
 }
 
 
-@pytest.mark.skipif(not DEVSET.is_dir(), reason="shared devset not present")
+@pytest.mark.skipif(not DEVSET.is_dir(), reason=absent(DEVSET))
 def test_devset_non_case_agreement() -> None:
     # The devset's own configuration (team.yaml addresses), as the tool's config would hold it.
     own = frozenset(

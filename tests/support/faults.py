@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.support import mailservers
+from tests.support import mailservers, shared_data
 from tests.support.standin import SheetsStandIn
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ import gen_backlog  # noqa: E402 - scripts/ is on the path only from here on
 from harness_faults import Armed, ByteProxy, KillPoint, kill_points  # noqa: E402, F401
 from harness_tally import Tally, formula_cells, rows_of, sheet_text, tally  # noqa: E402, F401
 
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = shared_data.CORPUS
 IMAP_ENV, SMTP_ENV = "SD_FAULT_IMAP_PASSWORD", "SD_FAULT_SMTP_PASSWORD"
 SMTP_USER = "sheetdesk-bot"
 SMTP_PASSWORD = "smtp-S3cret-" + "f4u1t"  # the configured SMTP secret the logs are scanned for
@@ -289,7 +289,14 @@ def backlog(count: int, seed: int = 6) -> list[tuple[str, bytes]]:
 
 
 def corpus(count: int | None, seed: int = 6) -> list[tuple[str, bytes]]:
-    """Messages of the shared corpus, read in place (all, or a seeded sample)."""
+    """Messages of the shared corpus, read in place (all, or a seeded sample).
+
+    Without ``../shared`` (a bare clone) the scenario still runs: on as many
+    generated messages (40 for "all"), from a seed of their own so their
+    Message-IDs differ from the backlog's, labelled ``generated-not-corpus``."""
+    if not (CORPUS / "MANIFEST.tsv").is_file():
+        made = gen_backlog.generate(count if count is not None else 40, seed + 1000)
+        return [(f"generated-not-corpus:{m.kind}:{m.message_id}", m.raw) for m in made]
     rows = list(csv.DictReader((CORPUS / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
     files = sorted(r["file"] for r in rows)
     if count is not None and count < len(files):
