@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from automation.decide import concept_words as w
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s+-\s+")
+_STOP = re.compile(r"[.!?;](?:\s|$)|\s-\s")
+_REACH = 300  # a sentence is looked for this far either side of a word
+_TRIES = 40  # occurrences of a first word examined (a body of one word repeated stays linear)
 _NEGATED = re.compile(
     r"(?:\b(?:not|no|never|nothing|without|isn't|aren't|don't|doesn't|pas|kein|keine|sin)\b)"
     r"(?:\W+\w+){0,1}\W*$",
@@ -74,14 +76,27 @@ def _owner_core(core: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?:e?s)?(?!\w)", re.IGNORECASE)
 
 
+def _sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` around ``start:end`` (at most ``_REACH`` either side)."""
+    low = max(0, start - _REACH)
+    before = [m.end() for m in _STOP.finditer(text, low, start)]
+    after = _STOP.search(text, end, end + _REACH)
+    return text[before[-1] if before else low : after.start() + 1 if after else end + _REACH]
+
+
 def _pair(
     text: str, first: str, second: str, extra: re.Pattern[str] | None = None
 ) -> tuple[str, str] | None:
-    """Words of groups ``first`` and ``second`` (or ``extra``) in one sentence."""
-    for sentence in _SENTENCE.split(text):
-        a = _find(first, sentence)
-        if a is None:
+    """Words of groups ``first`` and ``second`` (or ``extra``) in one sentence.
+
+    One scan for ``first`` over the whole text, then only the sentences it is in."""
+    for tries, match in enumerate(_PATTERNS[first].finditer(text)):
+        if tries >= _TRIES:
+            break
+        if _NEGATED.search(text[max(0, match.start() - 30) : match.start()]):
             continue
+        a = match.group(0)
+        sentence = _sentence_at(text, match.start(), match.end())
         b = _find(second, sentence)
         if b is None and extra is not None:
             found = extra.search(sentence)

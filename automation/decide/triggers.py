@@ -92,6 +92,8 @@ def shouting_run(text: str, acronyms: frozenset[str], needed: int) -> str | None
     """The first run of ``needed`` consecutive all-capital words, if any.
 
     Words under two letters and listed acronyms neither count nor break a run."""
+    if sum(map(str.isupper, text)) < 2 * needed:
+        return None  # too few capitals for any run (one C-speed pass)
     run: list[str] = []
     for word in _WORD.findall(text):
         letters = [c for c in word if c.isalpha()]
