@@ -22,6 +22,7 @@ import hashlib
 import re
 from datetime import UTC, datetime
 from email import policy
+from email.headerregistry import HeaderRegistry
 from email.message import Message as MimePart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -57,7 +58,7 @@ def _unescape(value: str) -> str:
 
 
 # Headers policy.default parses with a structured class; all others are plain text.
-_STRUCTURED = frozenset(policy.default.header_factory.registry) - {"subject"}
+_STRUCTURED = frozenset(HeaderRegistry().registry) - {"subject"}
 _PLAIN_TEXT = re.compile(r"[\x20-\x7e\t\r\n]*")
 
 
