@@ -21,14 +21,6 @@ Security = Literal["tls", "starttls", "plain"]
 
 
 @dataclass(frozen=True)
-class SecretRef:
-    """Where a secret lives.  Exactly one of the two may be set."""
-
-    env: str = ""
-    file: str = ""
-
-
-@dataclass(frozen=True)
 class ImapConfig:
     host: str = ""
     port: int = 993

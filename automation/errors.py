@@ -6,6 +6,9 @@ into these classes at their boundary, so the poll cycle and the CLI only ever se
 
 Messages must never contain secrets: adapters build them from host names, folder
 names and status codes, never from credentials or raw request bodies.
+
+Mistakes in the owners' tabs are not errors: the table parsers return them as
+``Tab!Cell: ...`` problems and the last valid tables stay in use.
 """
 
 from __future__ import annotations
@@ -23,20 +26,17 @@ class ConfigError(SheetdeskError):
     exit_code = 2
 
 
-class TablesError(SheetdeskError):
-    """An owner-edited tab could not be parsed; ``problems`` name ``Tab!Cell``."""
-
-    exit_code = 2
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems) if problems else "invalid tables")
-        self.problems = problems
-
-
 class TemplateError(SheetdeskError):
     """A template failed to load or to render against a sample case."""
 
     exit_code = 2
+
+
+class ComposeError(SheetdeskError):
+    """An email could not be built (a recipient address is unusable); that one
+    email is settled as ``failed`` in its Sent log and the cycle goes on."""
+
+    exit_code = 4
 
 
 class LockHeldError(SheetdeskError):

@@ -166,6 +166,7 @@ class StateDir(Protocol):
         """Replace the file at once: a reader sees the old text or the new one."""
         ...
 
-    def append(self, name: str, text: str) -> None:
-        """Append ``text``, on disk before this returns (fsync)."""
+    def append(self, name: str, text: str, sync: bool = True) -> None:
+        """Append ``text`` (written before this returns); with ``sync``, on disk
+        before this returns (fsync), together with any earlier append."""
         ...

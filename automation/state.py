@@ -62,13 +62,16 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
-def append_durably(path: Path, text: str) -> None:
-    """Append ``text`` to ``path`` and fsync before returning (created 0600)."""
+def append_durably(path: Path, text: str, sync: bool = True) -> None:
+    """Append ``text`` to ``path`` (created 0600); with ``sync``, fsync before
+    returning, which also makes every earlier unsynced append durable."""
     ensure_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
     try:
-        os.write(fd, text.encode("utf-8"))
-        os.fsync(fd)
+        if text:
+            os.write(fd, text.encode("utf-8"))
+        if sync:
+            os.fdatasync(fd)
     finally:
         os.close(fd)
 
@@ -88,8 +91,8 @@ class FileStateDir:
     def write(self, name: str, text: str) -> None:
         atomic_write(self.root / name, text)
 
-    def append(self, name: str, text: str) -> None:
-        append_durably(self.root / name, text)
+    def append(self, name: str, text: str, sync: bool = True) -> None:
+        append_durably(self.root / name, text, sync)
 
 
 # ----------------------------------------------------- the files, typed

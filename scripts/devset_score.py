@@ -22,8 +22,8 @@ to; a Message-ID in the Non-cases tab is a non-case.  A reply is scored by the
 decision the cycle made for that reply (recorded by ``RecordingSource``): the
 case row itself keeps the case's highest priority and every trigger seen, by
 design, so it would score a closing "thanks, all fixed" as the case's Critical.
-Note that nobody answers cases during the replay, so replies on old cases carry
-"commitment breached" (an urgency signal), which a real team's answers prevent.
+After each cycle the team "answers" every new case (its Status becomes Waiting
+on customer), so a later reply is not read as written after a missed promise.
 
 The tool numbers its own cases, so the devset's ``[BB-nnnnn]`` tags (issued
 by another tool instance, with gaps for phone cases) would point at the wrong
@@ -88,7 +88,7 @@ _FILLER = frozenset(
 )
 
 
-def _role_keywords(description: str) -> list[str]:
+def _role_keywords(description: str, split: bool = True) -> list[str]:
     """A role or topic description as keywords, split where the owner would split
     it: each listed item, plus its content words (an owner types "warranty",
     not "warranty claims" only)."""
@@ -100,13 +100,50 @@ def _role_keywords(description: str) -> list[str]:
             continue
         if len(part.split()) <= 3:
             words.append(part)
-        words += [w for w in re.findall(r"[a-z][a-z-]{3,}", part) if w not in _FILLER]
+        if split:
+            words += [w for w in re.findall(r"[a-z][a-z-]{3,}", part) if w not in _FILLER]
     return list(dict.fromkeys(words))
 
 
 def _code(value: object) -> str:
     # YAML 1.1 reads the country code "no" (Norway) as False.
     return "no" if value is False else str(value)
+
+
+def _plan(account: Mapping[str, Any]) -> str:
+    """The Accounts tab's Plan cell from whatever size the yaml gives (sites for
+    the first set, entities and payroll size for the second)."""
+    parts = [f"{account[k]} {k.replace('_', ' ')}" for k in ("sites", "entities") if k in account]
+    if "employees_on_payroll" in account:
+        parts.append(f"{account['employees_on_payroll']} employees on payroll")
+    return ", ".join(parts)
+
+
+def _home_zone(team: Mapping[str, Any]) -> str:
+    """The business's time zone: the owner's (the legal owner, tier 3)."""
+    owner = next((m for m in team["team"] if m.get("legal_owner")), team["team"][0])
+    return str(owner["time_zone"])
+
+
+_GUIDE_GENERIC = re.compile(
+    r"outages?|security concerns?|major client complaints?|contract disputes?|a |an |the |"
+    r"that |cannot |can't |be |paid|blocked|down",
+    re.IGNORECASE,
+)
+
+
+def _core_activities(team: Mapping[str, Any]) -> list[str]:
+    """What the owner would type as "what our customers can't work without": the
+    systems the business runs for them, and what its Critical line names beyond
+    the guide's generic examples ("a payroll that cannot be paid" -> payroll)."""
+    words = [str(k).replace("_", " ") for k in team["business"].get("systems", {})]
+    critical = team.get("escalation_guide", {}).get("priorities", {}).get("Critical", "")
+    inside = re.search(r"\((.*)\)", critical)
+    for item in (inside.group(1) if inside else "").split(","):
+        rest = " ".join(_GUIDE_GENERIC.sub(" ", item).split())
+        if rest:
+            words.append(rest)
+    return list(dict.fromkeys(words))
 
 
 def owner_tabs(team: Mapping[str, Any], keep_caps: bool = False) -> dict[str, Grid]:
@@ -139,17 +176,33 @@ def owner_tabs(team: Mapping[str, Any], keep_caps: bool = False) -> dict[str, Gr
         ],
     )
     topics = []
+    held = {r for m in members for r in m["roles"]}
+    described = {
+        role: {w.rstrip("s") for w in [role, *_role_keywords(description)]}
+        for role, description in team["roles"].items()
+    }
+
+    def elsewhere(word: str, role: str) -> bool:
+        key = word.strip().lower().rstrip("s")
+        mine = described.get(role, set())
+        return key not in mine and any(key in words for words in described.values())
+
     for row in tabs["Topics"][1:]:
         name, role, keywords, expert, when = row
+        if role not in held:
+            continue  # the owner deletes a starter topic for a role nobody has
+        # ... and moves a starter keyword their own roles file elsewhere ("tax").
+        kept = [k.strip() for k in keywords.split(",") if not elsewhere(k, role)]
         if when == "security concern":
             expert = security
         elif when == "legal threat":
             expert = legal
-        topics.append((name, role, keywords, expert, when))
+        topics.append((name, role, ", ".join(kept), expert, when))
     for role, description in team["roles"].items():
-        topics.append(
-            (f"{role} (owner's description)", role, ", ".join(_role_keywords(description)), "", "")
-        )
+        # The catch-all role is described in generic words ("contact details,
+        # anything else"): its items are keywords, not each of their words.
+        words = _role_keywords(description, split=role != "general")
+        topics.append((f"{role} (owner's description)", role, ", ".join(words), "", ""))
     # A member with a single role: their listed topics are that role's subject matter.
     for m in members:
         if len(m["roles"]) == 1:
@@ -169,8 +222,8 @@ def owner_tabs(team: Mapping[str, Any], keep_caps: bool = False) -> dict[str, Gr
             (
                 a["domain"],
                 a["company"],
-                f"{a['sites']} sites",
-                str(a["contract_value_eur_per_year"]),
+                _plan(a),
+                str(a.get("contract_value_eur_per_year") or a.get("fees_eur_per_year", "")),
                 a["account_manager"],
             )
             for a in team["vip_accounts"]["accounts"]
@@ -215,7 +268,9 @@ def owner_tabs(team: Mapping[str, Any], keep_caps: bool = False) -> dict[str, Gr
         "",
     )
     settings["Default region"] = ("Default region", "europe", "")
-    settings["Business time zone"] = ("Business time zone", "Europe/Amsterdam", "")
+    core = "What our customers can't work without"
+    settings[core] = (core, ", ".join(_core_activities(team)), "")
+    settings["Business time zone"] = ("Business time zone", _home_zone(team), "")
     tabs["Settings"] = _grid(tabs["Settings"][0], list(settings.values()))
     return tabs
 
@@ -281,7 +336,7 @@ def _runtime(base: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid]) -> R
                 "own_addresses": own,
                 "own_domains": list(addresses["own_domains"]),
                 "message_id_domain": addresses.get("tool_message_id_domain", ""),
-                "time_zone": "Europe/Amsterdam",
+                "time_zone": _home_zone(team),
             },
             "poll": {"state_dir": "state"},
         },
@@ -314,6 +369,18 @@ def _ids(cell: str) -> list[str]:
     return [part.strip().strip("<>").lower() for part in cell.split() if part.strip()]
 
 
+def _team_answers(store: MemoryStore) -> None:
+    """The team answers every new case within its promise (the labels assume a
+    working team): an unanswered Status becomes "Waiting on customer", as a person
+    would set it after writing back.  Without this every later reply carries
+    "commitment breached", which no real team's queue would show."""
+    grid = store.tabs[casetab.CASES_TAB]
+    status = grid[0].index(columns.STATUS)
+    for row in grid[1:]:
+        if status < len(row) and row[status].strip().casefold() in ("", "new", "assigned"):
+            row[status] = "Waiting on customer"
+
+
 def run_pipeline(
     devset: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid], labels: list[dict[str, Any]]
 ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], Counter[str]]:
@@ -337,6 +404,7 @@ def run_pipeline(
             (base / "mail" / "new" / label["file"]).write_bytes(raw)
             report = poll_cycle(rt, date.astimezone(UTC))
             totals.update(report.counts)
+            _team_answers(store)
             if not report.completed:
                 raise SystemExit(f"{label['file']}: cycle cut short: {report.problems}")
             got: dict[str, Any] = {"is_case": False, "reason": ""}

@@ -15,5 +15,5 @@ class MemoryStateDir:
     def write(self, name: str, text: str) -> None:
         self.files[name] = text
 
-    def append(self, name: str, text: str) -> None:
+    def append(self, name: str, text: str, sync: bool = True) -> None:
         self.files[name] = self.files.get(name, "") + text

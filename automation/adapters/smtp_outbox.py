@@ -6,7 +6,9 @@ Contract (on top of ``automation.ports.Outbox``):
   ``SecurityError`` if STARTTLS is not offered or fails, never a plaintext
   fallback) or ``plain`` (loopback only, when explicitly allowed).  AUTH is
   used when a username is configured, and only after TLS is up.
-* One connection per ``send`` call.  The only exception: after a ``421`` (the
+* One connection per ``send`` call, with TCP_NODELAY; each email's MAIL,
+  RCPT and DATA are pipelined where the server offers PIPELINING
+  (``smtp_session.transact``).  The only exception: after a ``421`` (the
   server closing the session) it reconnects once and carries on with the
   messages not yet handed over.
 * Per message: ``250`` -> ok; ``4xx`` (421, 451, ...) -> not ok, not
@@ -15,7 +17,7 @@ Contract (on top of ``automation.ports.Outbox``):
   message counts as sent (ok) and ``detail`` names the refused ones: sending
   it again would duplicate it for the others.
 * Envelope sender = the From address; envelope recipients = To, Cc and Bcc.
-  The Bcc header itself is never transmitted (smtplib strips it).
+  The Bcc header itself is never transmitted.
 * Connection refused, timeout, or a lost connection before anything was
   handed over -> ``OutboxError``.  Bad credentials -> ``AuthError``.
 * ``already_sent``: an SMTP server cannot tell, so it asks the optional
@@ -29,93 +31,30 @@ password.  The login is one method (``_authenticate``) so OAuth2 can slot in.
 
 from __future__ import annotations
 
-import re
 import smtplib
 import socket
 import ssl
 from collections.abc import Callable, Sequence
 from email.message import EmailMessage
-from email.utils import getaddresses
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from typing_extensions import Buffer
-
+from automation.adapters.smtp_session import LOST, transact
+from automation.adapters.smtp_session import envelope as envelope  # re-exported
+from automation.adapters.smtp_session import reply_text as _text
 from automation.adapters.tls import check_plaintext_allowed, client_context, describe_tls_failure
 from automation.config import SmtpConfig
 from automation.errors import AuthError, ConfigError, OutboxError, SecurityError
 from automation.ports import SendResult
-from automation.secrets import Secret, scrub
+from automation.secrets import Secret
 
 # Takes a list: any function accepting a Sequence fits, and so does one typed for lists.
 SentFolderChecker = Callable[[list[str]], set[str]]
 
 
-_LOST = "connection lost"
-
-
 def alive_answer(result: SendResult) -> bool:
     """Whether the server gave a definite answer (not a connection dropped mid-way,
     after which it may or may not hold the message)."""
-    return not result.detail.startswith(_LOST)
-
-
-class _TrackedSMTP(smtplib.SMTP):
-    """``smtplib.SMTP`` whose DATA calls ``before_data`` just before the final
-    ``.``: until that line is sent the server cannot hold the message, and from
-    then on it may, even if we never hear its reply.  So the attempt is
-    recorded (the ledger's "try" line) at the last moment that is still safe,
-    and the unsure window is only the server's own processing of the dot."""
-
-    before_data: Callable[[], None] | None = None
-
-    def data(self, msg: Buffer | str) -> tuple[int, bytes]:
-        return _data(self, msg)
-
-
-class _TrackedSMTPSSL(smtplib.SMTP_SSL):
-    before_data: Callable[[], None] | None = None
-
-    def data(self, msg: Buffer | str) -> tuple[int, bytes]:
-        return _data(self, msg)
-
-
-def _data(smtp: _TrackedSMTP | _TrackedSMTPSSL, msg: Buffer | str) -> tuple[int, bytes]:
-    """RFC 5321 DATA as smtplib does it (CRLF line ends, leading dots doubled),
-    with the terminating dot sent on its own after the hook."""
-    smtp.putcmd("data")
-    code, reply = smtp.getreply()
-    if code != 354:
-        raise smtplib.SMTPDataError(code, reply)
-    if isinstance(msg, str):  # like smtplib: only text gets its line ends fixed
-        text = re.sub(r"\r\n|\r|\n", "\r\n", msg).encode("ascii")
-    else:
-        text = bytes(msg)
-    body = re.sub(rb"(?m)^\.", b"..", text)
-    if not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    smtp.send(body)
-    hook, smtp.before_data = smtp.before_data, None  # one hook per message
-    if hook is not None:
-        hook()
-    smtp.send(b".\r\n")
-    return smtp.getreply()
-
-
-def _text(reply: bytes | str) -> str:
-    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-    return scrub(" ".join(text.split()))
-
-
-def envelope(message: EmailMessage) -> tuple[str, list[str]]:
-    """(sender, recipients) for the SMTP envelope, from the headers."""
-    senders = [addr for _, addr in getaddresses([str(v) for v in message.get_all("From", [])])]
-    recipients: list[str] = []
-    for header in ("To", "Cc", "Bcc"):
-        values = [str(v) for v in message.get_all(header, [])]
-        recipients += [addr for _, addr in getaddresses(values) if addr]
-    return (senders[0] if senders else ""), list(dict.fromkeys(recipients))
+    return not result.detail.startswith(LOST)
 
 
 class SmtpOutbox:
@@ -159,7 +98,7 @@ class SmtpOutbox:
         helo = socket.gethostname() or "localhost"
         try:
             if cfg.security == "tls":
-                smtp: smtplib.SMTP = _TrackedSMTPSSL(
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
                     cfg.host,
                     cfg.port,
                     local_hostname=helo,
@@ -167,7 +106,7 @@ class SmtpOutbox:
                     context=context,
                 )
             else:
-                smtp = _TrackedSMTP(
+                smtp = smtplib.SMTP(
                     cfg.host, cfg.port, local_hostname=helo, timeout=cfg.timeout_seconds
                 )
         except ssl.SSLError as exc:
@@ -176,6 +115,10 @@ class SmtpOutbox:
             raise OutboxError(f"cannot connect to {self._where()} ({exc})") from exc
         self.connections += 1
         try:
+            # Without this, the final dot (a 3-byte write after the body) waits
+            # for the server's delayed ACK: ~40 ms per email (Nagle).
+            if smtp.sock is not None:
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo()
             if cfg.security == "starttls":
                 self._starttls(smtp, context)
@@ -265,38 +208,8 @@ class SmtpOutbox:
         self, smtp: smtplib.SMTP, message: EmailMessage, mid: str
     ) -> tuple[SendResult, bool]:
         """Hand over one message; returns the result and whether the session survives."""
-        sender, recipients = envelope(message)
-        if not sender or not recipients:
-            return SendResult(
-                mid, ok=False, permanent=True, detail="message has no From or no recipients"
-            ), True
-        if isinstance(smtp, _TrackedSMTP | _TrackedSMTPSSL) and self._on_attempt is not None:
-            attempt = self._on_attempt
-            smtp.before_data = lambda: attempt(mid)
-        try:
-            refused = smtp.send_message(message, from_addr=sender, to_addrs=recipients)
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            detail = "; ".join(
-                f"{rcpt}: {code} {_text(text)}" for rcpt, (code, text) in exc.recipients.items()
-            )
-            return SendResult(
-                mid, ok=False, permanent=all(c >= 500 for c in codes), detail=detail
-            ), all(c != 421 for c in codes)
-        except smtplib.SMTPResponseException as exc:  # sender refused, DATA error, ...
-            code = exc.smtp_code
-            return (
-                SendResult(
-                    mid, ok=False, permanent=code >= 500, detail=f"{code} {_text(exc.smtp_error)}"
-                ),
-                code != 421,
-            )
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
-            return SendResult(mid, ok=False, detail=f"{_LOST} ({exc})"), False
-        detail = "; ".join(
-            f"refused {rcpt}: {code} {_text(text)}" for rcpt, (code, text) in refused.items()
-        )
-        return SendResult(mid, ok=True, detail=detail), True
+        attempt = self._on_attempt
+        return transact(smtp, message, mid, (lambda: attempt(mid)) if attempt else None)
 
     def already_sent(self, message_ids: Sequence[str]) -> set[str]:
         if self._sent_checker is None or not message_ids:

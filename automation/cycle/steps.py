@@ -201,10 +201,18 @@ def send(
     written: Written,
     report: CycleReport,
 ) -> Sent:
-    """Every pending email once (see ``automation.outgoing.deliver``), then the
-    weekly review; returns the Sent log cells for write 2."""
+    """Every pending email and the weekly review when due, once each, over one
+    outbox connection (see ``automation.outgoing.deliver``); returns the Sent
+    log cells for write 2."""
     tables = reading.decider.tables
     built, unbuilt = _build_owed(rt, plan, work, tables, report)
+    if written.review is not None:
+        try:
+            built.append(
+                reporting.review_outgoing(written.review, plan.config, rt.templates, plan.now)
+            )
+        except (SheetdeskError, ValueError) as exc:
+            report.problems.append(f"weekly review not built: {exc}")
     _warn_unconfirmed(rt, built, report)
     fresh = frozenset(o.entry.message_id for o in built if o.case_id in work.created_ids)
     mail = mailer.deliver(built, work.cases, rt.outbox, rt.ledger.ids(), plan.now, fresh)
@@ -217,8 +225,6 @@ def send(
         # Settled, not owed for ever: the reason is in the Sent log and the report.
         cell = mail.sent_log.get(case_id, work.cases[case_id].get(columns.SENT_LOG, ""))
         mail.sent_log[case_id] = mailer.give_up(cell, message_id, settled_as, reason, plan.now)
-    if written.review is not None:
-        report.counts.update(reporting.send_review(written.review, rt.outbox, rt.ledger, plan.now))
     return Sent(mail.sent_log, mail.counts["email held"])
 
 

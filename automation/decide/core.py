@@ -7,6 +7,7 @@ branch, and who was chosen or skipped and why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -164,7 +165,9 @@ def decide_reply(
         if note:
             return _with_why(fresh, note)
         return fresh
-    kept = _decide(message, case, tables, team_load, now, keep=current)
+    kept = _still_critical(
+        _decide(message, case, tables, team_load, now, keep=current), case, message
+    )
     if tables.absences and is_away(current, tables, now):
         return _with_why(
             kept,
@@ -172,6 +175,37 @@ def decide_reply(
             notify=(current.backup,) if current.backup else (),
         )
     return kept
+
+
+_SETTLED = re.compile(
+    r"\b(?:resolved|fixed|sorted|settled|solved|works? (?:again|now|fine)|"
+    r"working (?:again|now|fine)|"
+    r"back (?:in service|up|online|to normal)|all (?:good|done)|went through|"
+    r"(?:arrived|received|came through)|no longer (?:needed|an issue)|"
+    r"opgelost|funktioniert wieder|erledigt|résolu|réglé|resuelto|solucionado|risolto|resolvido|"
+    r"ayos na)\b",
+    re.IGNORECASE,
+)
+
+
+def _still_critical(decision: Decision, case: CaseRow, message: Message) -> Decision:
+    """A reply on an open Critical case stays Critical unless its own text says the
+    matter is settled: the situation that made it Critical (a halt, a leak, a
+    dispute) does not end because the customer wrote again calmly, and when
+    unsure the guide escalates."""
+    if decision.priority is Priority.CRITICAL:
+        return decision
+    if effective_priority(case.values) is not Priority.CRITICAL:
+        return decision
+    settled = _SETTLED.search(normalise(message.new_text or ""))
+    if settled:
+        return _with_why(decision, f'the Critical case is settled ("{settled.group(0)}")')
+    return replace(
+        decision,
+        priority=Priority.CRITICAL,
+        why=f"{decision.why} Critical: the case is Critical and this reply does not say "
+        "it is settled (kept).",
+    )
 
 
 def _with_why(decision: Decision, note: str, notify: tuple[str, ...] = ()) -> Decision:

@@ -8,6 +8,7 @@ the default role.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from automation.decide.matching import find_hits, normalise
@@ -20,9 +21,24 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split()).rstrip("s")
 
 
+_WEIGHTS: dict[int, tuple[object, dict[str, float]]] = {}
+
+
 def keyword_weights(tables: Tables) -> dict[str, float]:
     """How telling each keyword is: longer phrases say more, and a word that
-    several roles list (like "order") says less about which role it is."""
+    several roles list (like "order") says less about which role it is.
+    Computed once per Topics table (the tables are frozen for a cycle)."""
+    cached = _WEIGHTS.get(id(tables.topics))
+    if cached is not None and cached[0] is tables.topics:
+        return cached[1]
+    if len(_WEIGHTS) > 16:
+        _WEIGHTS.clear()
+    weights = _weights(tables)
+    _WEIGHTS[id(tables.topics)] = (tables.topics, weights)
+    return weights
+
+
+def _weights(tables: Tables) -> dict[str, float]:
     roles: dict[str, set[str]] = {}
     for topic in tables.topics:
         for phrase in topic.keywords:
@@ -46,8 +62,29 @@ def _all_spans(text: str, topic: Topic, language: str) -> dict[str, list[tuple[i
     return spans
 
 
-def _inside(span: tuple[int, int], longer: list[tuple[int, int]]) -> bool:
-    return any(a <= span[0] and span[1] <= b and b - a > span[1] - span[0] for a, b in longer)
+class _Cover:
+    """Answers "is this span inside a longer one of ``spans``?" in O(log n) per
+    question after an O(n log n) build, so topic matching stays linear-ish on a
+    body of one keyword repeated half a million times (it was quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        widest: dict[int, int] = {}
+        for a, b in spans:
+            widest[a] = max(b, widest.get(a, b))
+        self.starts = sorted(widest)
+        self.widest = widest
+        self.reach: list[int] = []  # furthest end of any span starting at or before starts[i]
+        furthest = -1
+        for a in self.starts:
+            furthest = max(furthest, widest[a])
+            self.reach.append(furthest)
+
+    def covers(self, span: tuple[int, int]) -> bool:
+        start, end = span
+        if self.widest.get(start, -1) > end:
+            return True  # same start, reaches further
+        before = bisect_left(self.starts, start)  # spans starting strictly earlier
+        return before > 0 and self.reach[before - 1] >= end
 
 
 def topic_scores(
@@ -62,14 +99,14 @@ def topic_scores(
     begin with ``subject``."""
     weights = keyword_weights(tables)
     found = [(topic, _all_spans(text, topic, language)) for topic in tables.topics]
-    every = [span for _, spans in found for places in spans.values() for span in places]
+    cover = _Cover([span for _, spans in found for places in spans.values() for span in places])
     subject_end = len(subject)
     scores: list[tuple[Topic, float, list[str]]] = []
     for topic, spans in found:
         score = 0.0
         words: list[str] = []
         for word, places in spans.items():
-            own = [p for p in places if not _inside(p, every)]
+            own = [p for p in places if not cover.covers(p)]
             if not own:
                 continue
             in_subject = subject_end > 0 and any(p[1] <= subject_end for p in own)

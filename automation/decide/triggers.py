@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from automation.decide.concepts import Concept, find_concepts
 from automation.decide.matching import Hit, clean_subject, find_hits, is_reply_subject, normalise
 from automation.model import CaseRow, Message
 from automation.sheet import layout as col
@@ -91,6 +92,8 @@ def shouting_run(text: str, acronyms: frozenset[str], needed: int) -> str | None
     """The first run of ``needed`` consecutive all-capital words, if any.
 
     Words under two letters and listed acronyms neither count nor break a run."""
+    if sum(map(str.isupper, text)) < 2 * needed:
+        return None  # too few capitals for any run (one C-speed pass)
     run: list[str] = []
     for word in _WORD.findall(text):
         letters = [c for c in word if c.isalpha()]
@@ -151,6 +154,41 @@ def _covering_signal(hit: Hit, hits: Sequence[Hit]) -> Hit | None:
     return None
 
 
+_PROBLEM = re.compile(
+    r"\b(?:again|error\w*|mistakes?|wrong|problems?|issues?|complain\w*|unacceptable|"
+    r"short|late|fail\w*|months?|third|second)\b",
+    re.IGNORECASE,
+)
+
+
+def _add_concepts(
+    concepts: list[Concept], text: str, found: dict[str, list[str]], ignored: list[str]
+) -> None:
+    """Concept findings into ``found``.  A stated calm ("no rush") switches off the
+    urgency the words alone would give, unless the work has stopped or security is
+    at stake: the sender knows their deadline, and the guide's safe default only
+    applies when we are unsure."""
+    signals = {c.signal for c in concepts}
+    serious = bool(signals & {"operations stopped", "security concern"})
+    for concept in concepts:
+        if concept.signal == "calm":
+            continue
+        if concept.signal == "urgency" and "calm" in signals and not serious:
+            continue
+        if concept.signal == "relationship threat":
+            # A key account putting the relationship in question over a problem.
+            problem = _PROBLEM.search(text)
+            if "emotion" in found or problem:
+                why = f' over a problem ("{problem.group(0)}")' if problem else ""
+                found.setdefault("major client complaint", []).append(concept.evidence + why)
+            continue
+        found.setdefault(concept.signal, []).append(concept.evidence)
+    if "calm" in signals and not serious and "urgency" in found:
+        quiet = next(c for c in concepts if c.signal == "calm")
+        words = ", ".join(found.pop("urgency"))
+        ignored.append(f'urgency {words} (the sender says "{quiet.words[0]}")')
+
+
 def find_triggers(
     message: Message,
     case: CaseRow | None,
@@ -195,6 +233,8 @@ def find_triggers(
             f"buying enquiry ({found['pre-sales'][0]}) that names its size ({sizes[0]})",
         )
     settings = tables.settings
+    concepts = find_concepts(text, settings.core_activities, account is not None)
+    _add_concepts(concepts, text, found, ignored)
     caps = shouting_run(own_text(message, forwarded), settings.acronyms, settings.shouting_words)
     if caps:
         add("shouting", f'capitals "{caps[:40]}"')

@@ -17,10 +17,12 @@ through ``compat32`` (see ``automation.mail.mime`` for why).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import UTC, datetime
 from email import policy
+from email.headerregistry import HeaderRegistry
 from email.message import Message as MimePart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -55,8 +57,25 @@ def _unescape(value: str) -> str:
     return value
 
 
+# Headers policy.default parses with a structured class; all others are plain text.
+_STRUCTURED = frozenset(HeaderRegistry().registry) - {"subject"}
+_PLAIN_TEXT = re.compile(r"[\x20-\x7e\t\r\n]*")
+
+
 def _decode(name: str, raw: str) -> str:
-    """One header value as text: encoded words decoded, folding removed."""
+    """One header value as text: encoded words decoded, folding removed.
+
+    Cost: ``policy.default``'s header classes are the slow part of a parse
+    (most headers are Received, DKIM and the like, which nothing decides on).
+    A header they would hand back unchanged (printable ASCII, no encoded word,
+    an unstructured field) skips them; ``_decode_slow`` is the full path."""
+    if name not in _STRUCTURED and "=?" not in raw and _PLAIN_TEXT.fullmatch(raw):
+        return _SPACES.sub(" ", _LINE_BREAKS.sub("", raw)).strip()
+    return _decode_slow(name, raw)
+
+
+@functools.lru_cache(maxsize=4096)  # pure; To, MIME-Version, Content-Type, From repeat a lot
+def _decode_slow(name: str, raw: str) -> str:
     raw = _unescape(raw)
     if name in _RAW_FIELDS:
         return _SPACES.sub(" ", raw).strip()
@@ -97,6 +116,7 @@ def _unshield(name: str, words: list[str]) -> str:
     return _SPACES.sub(" ", "".join(ch if ch.isprintable() else " " for ch in text)).strip()
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and customers write more than once
 def _addresses(raw: str) -> tuple[Address, ...]:
     """Mailboxes in an address header; garbage yields what can be salvaged."""
     raw, words = _shield(_unescape(raw))

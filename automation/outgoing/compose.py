@@ -11,22 +11,51 @@ they reach a header, and the address itself is validated.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from automation.errors import SheetdeskError
+from automation.errors import ComposeError
 from automation.model import Address
 from automation.outgoing.templates import Rendered
+from automation.sheet import layout as columns
+from automation.sheet import sent_log as sentlog
+from automation.sheet.threads import split_ids
 
 LOOP_HEADER = "X-Sheetdesk-Loop"
 _ADDR = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]{2,}$")
 
 
-class ComposeError(SheetdeskError):
-    """An email could not be built (a recipient address is unusable)."""
+@dataclass(frozen=True)
+class Outgoing:
+    """One email ready for ``deliver``, with the Sent log entry it settles.
+
+    ``case_id`` is the case whose Sent log records it, or a name outside the
+    case IDs (``"review"``) for mail recorded elsewhere; ``label`` is how it is
+    counted ("email sent", "review sent")."""
+
+    case_id: str
+    entry: sentlog.Entry
+    email: EmailMessage
+    label: str = "email"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    maintype: str
+    subtype: str
+
+
+def thread_headers(values: Mapping[str, str], own_id: str) -> tuple[str | None, list[str]]:
+    """(In-Reply-To, References) for an email on this case: the customer's first
+    message, then everything else on the thread before our own id."""
+    ids = [i for i in split_ids(values.get(columns.THREAD_IDS, "")) if i != own_id]
+    return (ids[0] if ids else None), ids
 
 
 def clean_header(value: str, limit: int = 900) -> str:
@@ -58,8 +87,10 @@ def build(
     loop_token: str,
     date: datetime,
     auto_submitted: str = "auto-replied",
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
-    """A multipart/alternative email (text + HTML) ready for any Outbox."""
+    """A multipart/alternative email (text + HTML), with any attachments,
+    ready for any Outbox.  Raises ``ComposeError`` for an unusable address."""
     msg = EmailMessage()
     msg["From"] = _header_address(sender)
     msg["To"] = [_header_address(a) for a in to]
@@ -76,4 +107,7 @@ def build(
     msg[LOOP_HEADER] = loop_token
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
+    for a in attachments:
+        name = clean_header(a.filename, 200)
+        msg.add_attachment(a.data, maintype=a.maintype, subtype=a.subtype, filename=name)
     return msg

@@ -7,7 +7,7 @@ a later cycle, even after the local state is gone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -15,7 +15,7 @@ from automation.config import Config
 from automation.lifecycle import events
 from automation.model import Address
 from automation.outgoing import compose
-from automation.outgoing.deliver import Outgoing, customer_of, thread_headers
+from automation.outgoing.compose import Outgoing, thread_headers
 from automation.outgoing.templates import TemplateSet
 from automation.sheet import layout as columns
 from automation.sheet import sent_log as sentlog
@@ -37,6 +37,31 @@ NEXT_STEPS = {
     "High": "the right person on the team has your case and will reply with a plan.",
     "Low": "a member of the team will read it and reply; nothing more is needed from you.",
 }
+
+
+def customer_of(values: Mapping[str, str]) -> Address | None:
+    email = values.get("Customer email", "").strip().lower()
+    return Address(values.get("Customer", ""), email) if email else None
+
+
+def review_context(
+    config: Config, week: str, rows: Sequence[tuple[str, str]], breached: Sequence[str]
+) -> dict[str, Any]:
+    """What ``weekly_review.j2`` may use: the business and the week's figures."""
+    return {
+        "business": {
+            "name": config.business.name,
+            "signature": config.business.signature,
+            "reply_address": config.business.support_address,
+            "sheet_url": config.business.sheet_url,
+        },
+        "review": {
+            "week": week,
+            "rows": [{"what": what, "value": value} for what, value in rows],
+            "breached": list(breached),
+            "chart_name": f"review-{week}.png",
+        },
+    }
 
 
 def parse_offset(text: str) -> timezone | None:
@@ -218,7 +243,9 @@ def sample_context(config: Config) -> dict[str, Any]:
         columns.RESOLUTION: "Replaced the faulty driver.",
         columns.NOTES: "Sample internal note.",
     }
-    return case_context(values, config, event="warning~alex-agent")
+    sample = case_context(values, config, event="warning~alex-agent")
+    week = review_context(config, "2026-W02", [("Cases", "12")], ["C-1000"])
+    return sample | {"review": week["review"]}
 
 
 def _for_customer(ctx: dict[str, Any]) -> dict[str, Any]:

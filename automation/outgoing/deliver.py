@@ -2,17 +2,21 @@
 
 The sheet's Sent log lists every email with a deterministic Message-ID, written
 as ``pending`` in the same write that creates the case.  Each cycle, after that
-write, the mailer:
+write, ``deliver``:
 
 1. asks the outbox (and the local ledger, a cache) which pending ids already
    went out (a crash between sending and recording): those are marked sent
    without sending again;
-2. renders and sends the rest over one outbox connection;
+2. sends the rest over one outbox connection;
 3. returns the new Sent log cells, which the cycle writes in its second write.
 
 An email the server refuses permanently (5xx) is marked ``failed`` with the
 reason and not retried; a temporary failure (4xx, server down) stays
-``pending`` and is tried again next cycle.
+``pending`` and is tried again next cycle.  Mail recorded outside a case's
+Sent log (the weekly review, recorded on the Metrics tab) goes through the
+same checks; only its Sent log cell is skipped.
+
+This module sends; it imports ``compose`` (forward), never ``contexts``.
 """
 
 from __future__ import annotations
@@ -21,25 +25,15 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
-from typing import Any
 
 from automation.errors import OutboxError
-from automation.model import Address
 from automation.outgoing import compose
-from automation.ports import Outbox
+from automation.outgoing.compose import Outgoing
+from automation.ports import Outbox, SendResult
 from automation.sheet import layout as columns
 from automation.sheet import sent_log as sentlog
-from automation.sheet.threads import split_ids
 
-AckContext = Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    case_id: str
-    entry: sentlog.Entry
-    email: EmailMessage
+__all__ = ["MailResult", "Outgoing", "deliver", "give_up", "pending"]
 
 
 @dataclass
@@ -61,13 +55,6 @@ def pending(cases: Mapping[str, Mapping[str, str]]) -> list[tuple[str, sentlog.E
     return owed
 
 
-def thread_headers(values: Mapping[str, str], own_id: str) -> tuple[str | None, list[str]]:
-    """(In-Reply-To, References) for an email on this case: the customer's first
-    message, then everything else on the thread before our own id."""
-    ids = [i for i in split_ids(values.get(columns.THREAD_IDS, "")) if i != own_id]
-    return (ids[0] if ids else None), ids
-
-
 def deliver(
     owed: list[Outgoing],
     cases: Mapping[str, Mapping[str, str]],
@@ -82,7 +69,11 @@ def deliver(
     have sent them before, so the outbox is not asked about them (on IMAP that
     check costs a SEARCH per 25 ids)."""
     result = MailResult()
-    logs = {o.case_id: sentlog.parse(cases[o.case_id].get(columns.SENT_LOG, "")) for o in owed}
+    logs = {
+        o.case_id: sentlog.parse(cases[o.case_id].get(columns.SENT_LOG, ""))
+        for o in owed
+        if o.case_id in cases
+    }
     if not owed:
         return result
     ids = [o.entry.message_id for o in owed]
@@ -91,45 +82,18 @@ def deliver(
         gone = (set(outbox.already_sent(maybe_out)) if maybe_out else set()) | (ledger & set(ids))
     except OutboxError as exc:
         result.problems.append(f"outbox: cannot check what was already sent ({exc}); holding")
-        result.counts["email held"] += len(owed)
+        result.counts.update(f"{o.label} held" for o in owed)
         result.unreachable = True
         return result
     to_send = []
     for o in owed:
         if o.entry.message_id in gone:
-            logs[o.case_id] = sentlog.with_state(
-                logs[o.case_id], o.entry.message_id, sentlog.SENT, now, "found-already-sent"
-            )
-            result.counts["email already out"] += 1
+            _settle(logs, o, sentlog.SENT, now, "found-already-sent")
+            result.counts[f"{o.label} already out"] += 1
         else:
             to_send.append(o)
     if to_send:
-        try:
-            outcomes = outbox.send([o.email for o in to_send])
-        except OutboxError as exc:
-            result.problems.append(f"outbox: {exc}; {len(to_send)} email(s) held for next cycle")
-            result.counts["email held"] += len(to_send)
-            result.unreachable = True
-            outcomes = []
-        by_id = {r.message_id.strip("<>"): r for r in outcomes}
-        for o in to_send:
-            outcome = by_id.get(o.entry.message_id)
-            if outcome is None:
-                continue
-            if outcome.ok:
-                state, note = sentlog.SENT, ""
-                result.counts["email sent"] += 1
-                result.sent_ids.append(o.entry.message_id)
-            elif outcome.permanent:
-                state, note = sentlog.FAILED, compose.clean_header(outcome.detail, 200)
-                result.counts["email refused"] += 1
-                result.problems.append(f"{o.case_id}: {o.entry.event} refused: {note}")
-            else:
-                result.counts["email held"] += 1
-                continue
-            logs[o.case_id] = sentlog.with_state(
-                logs[o.case_id], o.entry.message_id, state, now, note.replace(" ", "_")[:80]
-            )
+        _send(to_send, outbox, logs, result, now)
     for case_id, entries in logs.items():
         cell = sentlog.render(entries)
         if cell != cases[case_id].get(columns.SENT_LOG, ""):
@@ -137,9 +101,46 @@ def deliver(
     return result
 
 
-def customer_of(values: Mapping[str, str]) -> Address | None:
-    email = values.get("Customer email", "").strip().lower()
-    return Address(values.get("Customer", ""), email) if email else None
+def _send(
+    to_send: list[Outgoing],
+    outbox: Outbox,
+    logs: dict[str, list[sentlog.Entry]],
+    result: MailResult,
+    now: datetime,
+) -> None:
+    """One ``outbox.send`` for all of ``to_send``; each outcome into ``logs``."""
+    try:
+        outcomes: list[SendResult] = outbox.send([o.email for o in to_send])
+    except OutboxError as exc:
+        result.problems.append(f"outbox: {exc}; {len(to_send)} email(s) held for next cycle")
+        result.counts.update(f"{o.label} held" for o in to_send)
+        result.unreachable = True
+        return
+    by_id = {r.message_id.strip("<>"): r for r in outcomes}
+    for o in to_send:
+        outcome = by_id.get(o.entry.message_id)
+        if outcome is None:
+            continue
+        if outcome.ok:
+            _settle(logs, o, sentlog.SENT, now, "")
+            result.counts[f"{o.label} sent"] += 1
+            result.sent_ids.append(o.entry.message_id)
+        elif outcome.permanent:
+            note = compose.clean_header(outcome.detail, 200)
+            _settle(logs, o, sentlog.FAILED, now, note)
+            result.counts[f"{o.label} refused"] += 1
+            result.problems.append(f"{o.case_id}: {o.entry.event} refused: {note}")
+        else:
+            result.counts[f"{o.label} held"] += 1
+
+
+def _settle(
+    logs: dict[str, list[sentlog.Entry]], o: Outgoing, state: str, now: datetime, note: str
+) -> None:
+    if o.case_id in logs:
+        logs[o.case_id] = sentlog.with_state(
+            logs[o.case_id], o.entry.message_id, state, now, note.replace(" ", "_")[:80]
+        )
 
 
 def give_up(cell: str, message_id: str, state: str, reason: str, now: datetime) -> str:

@@ -1,11 +1,19 @@
 """A local, append-only record of what the SMTP server may hold and what it took.
 
-Two kinds of line, each appended and fsynced on the spot:
+Three kinds of line, each written to the file on the spot:
 
 * ``try <id>`` just before the final ``.`` of the message's DATA is sent: from
-  then on the server may have the message even if we never hear its reply;
+  then on the server may have the message even if we never hear its reply.
+  This line is fsynced before the dot goes;
 * ``ok <id>`` as soon as the server answers 250;
 * ``no <id>`` when it answers with a refusal (it does not hold the message).
+
+Why only ``try`` waits for the disk: every line is written (``write(2)``) at
+once, so a killed process never loses one; only a power cut can, and for
+``ok``/``no`` that is harmless: the id is left as ``try`` (unconfirmed below:
+not resent, reported), never resent blindly.  The next ``try`` fsync carries
+the earlier lines with it, and the cycle's ``add`` (after sending) syncs the
+rest, so a batch costs one fsync per email instead of two.
 
 An id with ``try`` but no ``ok`` is *unconfirmed*: the process died while the
 server had the message in hand.  The mailer does not resend those (a duplicate
@@ -38,6 +46,7 @@ class Ledger:
         self._name = name
         self._ok: set[str] = set()
         self._tried: set[str] = set()
+        self._unsynced = False  # lines written since the last fsync
         lines = (state.read(name) or "").splitlines()
         for line in lines[-4 * KEEP :]:
             kind, _, mid = line.partition(" ")
@@ -57,32 +66,39 @@ class Ledger:
     def unconfirmed(self) -> set[str]:
         return self._tried - self._ok
 
-    def _append(self, kind: str, message_ids: Iterable[str]) -> None:
+    def _append(self, kind: str, message_ids: Iterable[str], sync: bool) -> None:
+        """Write the lines now; with ``sync``, return once they (and every line
+        written before them) are on disk."""
         new = [m for m in message_ids if m and len(m.split()) == 1]
-        if not new:
-            return
-        self._state.append(self._name, "".join(f"{kind} {m}\n" for m in new))
+        if new or (sync and self._unsynced):
+            self._state.append(self._name, "".join(f"{kind} {m}\n" for m in new), sync=sync)
+            self._unsynced = not sync
 
     def add(self, message_ids: Iterable[str]) -> None:
+        """Record accepted emails and make every earlier line durable."""
         new = [m for m in message_ids if m not in self._ok]
-        self._append("ok", new)
+        self._append("ok", new, sync=True)
         self._ok.update(m for m in new if m and len(m.split()) == 1)
 
     def add_one(self, message_id: str) -> None:
-        """The outbox's callback: the server accepted this email."""
-        self.add([message_id])
+        """The outbox's callback: the server accepted this email (written now,
+        made durable by the next ``try`` or ``add``)."""
+        if message_id not in self._ok:
+            self._append("ok", [message_id], sync=False)
+            self._ok.add(message_id)
 
     def attempt(self, message_id: str) -> None:
-        """The outbox's callback: the final dot of this email's DATA is about to go."""
+        """The outbox's callback: the final dot of this email's DATA is about to
+        go; returns once the ``try`` line is on disk."""
         if message_id not in self._tried:
-            self._append("try", [message_id])
+            self._append("try", [message_id], sync=True)
             self._tried.add(message_id)
 
     def refused(self, message_id: str) -> None:
         """The outbox's callback: the server answered with a refusal (4xx/5xx), so
         it does not hold this email; a later retry is not a duplicate."""
         if message_id in self._tried:
-            self._append("no", [message_id])
+            self._append("no", [message_id], sync=False)
             self._tried.discard(message_id)
 
     def _compact(self) -> None:

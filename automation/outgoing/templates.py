@@ -39,6 +39,8 @@ MESSAGE_TYPES: tuple[str, ...] = (
     "breach_warning",
     "escalation",
     "update_reminder",
+    # to the owners
+    "weekly_review",
 )
 PRIORITY_SUFFIXES: tuple[str, ...] = ("low", "high", "critical")
 

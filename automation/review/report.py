@@ -6,26 +6,27 @@ review" rows are the schedule's memory, so nothing about it lives locally.
 
 The weekly review goes to the owners once per ISO week.  Its Message-ID is
 deterministic (the week), it is recorded as ``pending`` in the Metrics tab in
-write 1 before it is sent, and a later cycle marks it ``sent`` after asking
-the outbox (and the ledger) whether that id already went out: the same rule
-as every other email.
+write 1 before it is sent, and a later cycle marks it ``sent``.  It is one
+more ``Outgoing`` (``review_outgoing``: the ``weekly_review`` template, then
+``compose``), sent by the cycle through the same ``deliver`` and ledger as
+every other email, so the same already-sent checks guard it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 from automation.config import Config
-from automation.errors import OutboxError
 from automation.lifecycle import people
-from automation.outgoing.compose import LOOP_HEADER
-from automation.outgoing.ledger import Ledger
-from automation.ports import Grid, Outbox, Snapshot
+from automation.model import Address
+from automation.outgoing import compose
+from automation.outgoing.compose import Attachment, Outgoing
+from automation.outgoing.contexts import review_context
+from automation.outgoing.templates import TemplateSet
+from automation.ports import Grid, Snapshot
 from automation.review.metrics import Figures, figures
 from automation.sheet import sent_log as sentlog
 from automation.sheet.cells import cell_time
@@ -78,9 +79,12 @@ def _tab_value(snapshot: Snapshot, label: str) -> str:
 
 @dataclass(frozen=True)
 class Review:
+    """The weekly review owed now: its week, id, figures and recipients."""
+
     week: str
     message_id: str
-    email: EmailMessage
+    figures: Figures
+    recipients: tuple[str, ...]
     already_pending: bool
 
 
@@ -111,8 +115,7 @@ def due_review(snapshot: Snapshot, now: datetime, cfg: Config, tables: Tables) -
         return None
     mid = sentlog.outgoing_id("review", "weekly", week, cfg.message_id_domain)
     rows = [dict(c.values) for c in snapshot.cases]
-    email = review_email(figures(rows, now), cfg, to, mid, now, week)
-    return Review(week, mid, email, recorded[:2] == [week, "pending"])
+    return Review(week, mid, figures(rows, now), tuple(to), recorded[:2] == [week, "pending"])
 
 
 def metrics_grid_if_due(
@@ -141,20 +144,6 @@ def metrics_grid_if_due(
         *lines(f),
         ("How these are counted", "see docs/architecture.md, 'Review'"),
     )
-
-
-def send_review(review: Review, outbox: Outbox, ledger: Ledger, now: datetime) -> dict[str, int]:
-    """Send the review unless the outbox or ledger says it already went out."""
-    try:
-        if review.message_id in ledger.ids() or outbox.already_sent([review.message_id]):
-            return {"review already out": 1}
-        [result] = outbox.send([review.email])
-    except OutboxError:
-        return {"review held": 1}
-    if result.ok:
-        ledger.add([review.message_id])
-        return {"review sent": 1}
-    return {"review held": 1}
 
 
 def chart_png(f: Figures) -> bytes:
@@ -191,20 +180,24 @@ def chart_png(f: Figures) -> bytes:
     return out.getvalue()
 
 
-def review_email(
-    f: Figures, cfg: Config, to: Sequence[str], mid: str, now: datetime, week: str
-) -> EmailMessage:
-    body = [f"Weekly review for {cfg.business.name}, {week}", ""]
-    body += [f"{what}: {value}" for what, value in lines(f)]
-    body += ["", "Cases that missed a commitment: " + (", ".join(f.breached) or "none")]
-    msg = EmailMessage()
-    msg["From"] = f"{cfg.business.display_name} <{cfg.business.support_address}>"
-    msg["To"] = ", ".join(to)
-    msg["Subject"] = f"{cfg.business.name}: support review {week}"
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = f"<{mid}>"
-    msg["Auto-Submitted"] = "auto-generated"
-    msg[LOOP_HEADER] = cfg.message_id_domain
-    msg.set_content("\n".join(body) + "\n")
-    msg.add_attachment(chart_png(f), maintype="image", subtype="png", filename=f"review-{week}.png")
-    return msg
+def review_outgoing(review: Review, cfg: Config, templates: TemplateSet, now: datetime) -> Outgoing:
+    """The review as one more email: ``weekly_review.j2`` rendered, built by
+    ``compose`` with the chart attached.  Raises ``ComposeError`` (an unusable
+    recipient) or ``TemplateError``."""
+    f = review.figures
+    context = review_context(cfg, review.week, lines(f), f.breached)
+    chart = Attachment(f"review-{review.week}.png", chart_png(f), "image", "png")
+    email = compose.build(
+        templates.render("weekly_review", context),
+        sender=Address(cfg.business.display_name, cfg.business.support_address),
+        to=[Address("", a) for a in review.recipients],
+        message_id=review.message_id,
+        in_reply_to=None,
+        references=(),
+        loop_token=cfg.message_id_domain,
+        date=now,
+        auto_submitted="auto-generated",
+        attachments=[chart],
+    )
+    entry = sentlog.Entry("review", review.message_id, sentlog.PENDING, now)
+    return Outgoing("review", entry, email, label="review")

@@ -29,6 +29,11 @@ SIGNALS: tuple[str, ...] = (
     "costly workaround",
     # a buying enquiry: quote, pricing, proposal, tender, new supplier
     "pre-sales",
+    # a charge that disagrees with the plan, the seats or itself (charged twice)
+    "billing discrepancy",
+    # a clock set by law or an authority: a data-subject access request, a
+    # tax-authority letter or filing with a date
+    "statutory deadline",
 )
 CATEGORIES: tuple[str, ...] = TRIGGERS + SIGNALS
 # Built-in findings the core computes itself (no phrase list): named so the
@@ -189,6 +194,9 @@ class Settings:
     emergency_list: tuple[str, ...] = ()
     default_region: str = ""
     value_contract_from: float = 0.0
+    # The owner's words for what their customers use them for ("pay run, portal"):
+    # a halt applied to one of these is "operations stopped" (decide/concepts.py).
+    core_activities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,6 +261,8 @@ DEFAULT_FLOORS: tuple[FloorRule, ...] = tuple(
         ("no workaround", Priority.HIGH),
         ("costly workaround", Priority.HIGH),
         ("qualified prospect", Priority.HIGH),
+        ("billing discrepancy", Priority.HIGH),
+        ("statutory deadline", Priority.HIGH),
         ("urgency", Priority.HIGH),
         ("emotion", Priority.HIGH),
         ("leaving", Priority.HIGH),

@@ -66,6 +66,7 @@ def parse_settings(sheet: Sheet) -> Settings:
         "emergency_list": lambda t: tuple(_names(t)),
         "default_region": str.strip,
         "value_contract_from": v.parse_money,
+        "core_activities": lambda t: tuple(a.casefold() for a in split_list(t)),
     }
     changes: dict[str, Any] = {}
     for row in sheet.rows():

@@ -76,4 +76,5 @@ SETTING_LABELS: dict[str, str] = {
     "After-hours emergency list": "emergency_list",
     "Default region": "default_region",
     "Key account: contract value from": "value_contract_from",
+    "What our customers can't work without": "core_activities",
 }

@@ -174,6 +174,8 @@ _FLOOR_NOTES = {
     "needs more authority": "They ask for a manager; the case also goes up a tier.",
     "costly workaround": "A fault they work around at a cost (by hand, every day, fragile fix).",
     "qualified prospect": "A buying enquiry that names its size (sites, volumes, contract).",
+    "billing discrepancy": "A charge that does not match the plan, the seats or itself.",
+    "statutory deadline": "A clock set by law or an authority (access request, tax letter).",
     "repeated contact": "They say they are writing again, or the case has several messages.",
     "commitment breached": "They wrote again after our promised response time passed.",
 }
@@ -316,6 +318,12 @@ _SETTINGS: tuple[tuple[str, str, str], ...] = (
         "Key account: contract value from",
         "0",
         "Accounts tab rows below this yearly value do not count as key accounts.",
+    ),
+    (
+        "What our customers can't work without",
+        "",
+        "Comma-separated: what your customers use you for (take orders, pay run, the portal). "
+        "When a customer says one of these has stopped, the case is operations stopped.",
     ),
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
@@ -60,6 +60,54 @@ def tls_outbox(
 
 
 # ------------------------------------------------------------------ sending ---
+
+
+@pytest.fixture(params=[False, True], ids=["one-by-one", "pipelined"])
+def smtp_server(request: pytest.FixtureRequest) -> Iterator[SmtpServer]:
+    """Every sending test runs against a server without and with PIPELINING."""
+    server = mailservers.SmtpServer(pipelining=request.param).start()
+    yield server
+    server.stop()
+
+
+def test_commands_are_pipelined_only_where_offered(smtp_server: SmtpServer) -> None:
+    msgs = [message(1), message(2, to="a@example.org, b@example.org")]
+    assert [r.ok for r in plain_outbox(smtp_server).send(msgs)] == [True, True]
+    assert smtp_server.pipelined_mail == [smtp_server.pipelining] * 2
+
+
+def test_try_is_recorded_after_the_body_and_before_the_final_dot(
+    smtp_server: SmtpServer,
+) -> None:
+    held_at_try: list[int] = []
+    outbox = plain_outbox(smtp_server)
+    outbox._on_attempt = lambda mid: held_at_try.append(len(smtp_server.messages))
+    results = outbox.send([message(n) for n in range(4)])
+    assert [r.ok for r in results] == [True] * 4
+    # At each try the server had every earlier email and not this one.
+    assert held_at_try == [0, 1, 2, 3]
+
+
+def test_lines_that_look_like_the_end_of_data_arrive_intact(smtp_server: SmtpServer) -> None:
+    msg = message(1)
+    body = "first\n.\n..two dots\n.leading\nlast line\n"
+    msg.set_content(body)
+    assert plain_outbox(smtp_server).send([msg])[0].ok
+    got = smtp_server.messages[0].message
+    assert got.get_content().replace("\r\n", "\n") == body  # CRLF on the wire
+    assert len(smtp_server.messages) == 1
+
+
+def test_international_address_without_smtputf8_is_refused_not_crashed(
+    smtp_server: SmtpServer,
+) -> None:
+    msg = message(1, to="j\u00fcrgen@example.org")
+    results = plain_outbox(smtp_server).send([msg, message(2)])
+    assert results[1].ok
+    if results[0].ok:  # aiosmtpd offers SMTPUTF8: then it must arrive whole
+        assert smtp_server.messages[0].rcpt_tos == ("j\u00fcrgen@example.org",)
+    else:
+        assert results[0].permanent and "SMTPUTF8" in results[0].detail
 
 
 def test_sends_each_message_over_one_connection(smtp_server: SmtpServer) -> None:

@@ -119,7 +119,7 @@ def test_init_then_owner_edits_steer_the_next_decision(tmp_path: Path) -> None:
         mail(
             "Invoice INV-7 is wrong",
             "a1@customer.example",
-            body="The invoice total does not match my order.",
+            body="Could you send invoice INV-7 again as a PDF?",
         ),
         "1.a",
     )
@@ -137,7 +137,7 @@ def test_init_then_owner_edits_steer_the_next_decision(tmp_path: Path) -> None:
             "Second invoice is wrong too",
             "a2@other.example",
             sender="Lee <lee@other.example>",
-            body="This invoice total does not match either.",
+            body="Could you send this invoice again as a PDF?",
         ),
         "2.b",
     )
@@ -156,7 +156,7 @@ def test_init_then_owner_edits_steer_the_next_decision(tmp_path: Path) -> None:
             "Third invoice question",
             "a3@third.example",
             sender="Kim <kim@third.example>",
-            body="Another invoice that does not match.",
+            body="Another invoice copy, please.",
         ),
         "3.c",
     )
@@ -174,7 +174,7 @@ def test_init_then_owner_edits_steer_the_next_decision(tmp_path: Path) -> None:
             "Fourth invoice question",
             "a4@fourth.example",
             sender="Sam <sam@fourth.example>",
-            body="Yet another invoice that does not match.",
+            body="Yet another invoice copy, please.",
         ),
         "4.d",
     )

@@ -563,10 +563,21 @@ class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
+    async def handle_EHLO(
+        self, smtp: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname  # with this hook, aiosmtpd leaves that to us
+        if self.server.pipelining:  # aiosmtpd reads commands in order either way
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
+
     async def handle_MAIL(
         self, smtp: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
     ) -> str:
         faults = self.server.faults
+        # Were RCPT/DATA already waiting when MAIL was handled? (the client pipelined)
+        waiting = bytes(getattr(smtp._reader, "_buffer", b""))
+        self.server.pipelined_mail.append(b"RCPT TO" in waiting.upper())
         if faults.mail_421 > 0:
             faults.mail_421 -= 1
             # Returning 421 does not close the connection by itself in aiosmtpd.
@@ -613,8 +624,11 @@ class SmtpServer:
         mode: str = "plain",
         auth: tuple[str, str] | None = None,
         require_tls: bool = True,
+        pipelining: bool = False,
     ) -> None:
         self.pki = pki
+        self.pipelining = pipelining  # offer PIPELINING in the EHLO reply
+        self.pipelined_mail: list[bool] = []  # per MAIL: had RCPT already arrived?
         self.mode = mode
         self.auth = auth
         self.require_tls = require_tls

@@ -40,8 +40,9 @@ def batch_get(book: Spreadsheet, body: Any) -> JsonObj:
     option = render_option(body.get("valueRenderOption"))
     major = major_option(body.get("majorDimension"))
     matched: list[JsonObj] = []
+    index = metadata.key_index(book)
     for data_filter in _filters(body):
-        for target in metadata.filter_targets(book, data_filter):
+        for target in metadata.filter_targets(book, data_filter, index):
             matched.append(
                 {"valueRange": value_range(target, option, major), "dataFilters": [data_filter]}
             )
@@ -56,11 +57,12 @@ def batch_update(book: Spreadsheet, body: Any, strict: bool) -> JsonObj:
     option = input_option(body.get("valueInputOption"))
     data = body.get("data") or []
     plans: list[tuple[JsonObj, PlannedWrite]] = []
+    index = metadata.key_index(book)  # values writes never move rows or metadata
     for i, item in enumerate(data):
         if not isinstance(item, dict) or not isinstance(item.get("dataFilter"), dict):
             raise bad_request(f"data[{i}].dataFilter must be specified.")
         check_matrix(item.get("values"), f"data[{i}].values")
-        for target in metadata.filter_targets(book, item["dataFilter"]):
+        for target in metadata.filter_targets(book, item["dataFilter"], index):
             plans.append(
                 (
                     item["dataFilter"],

@@ -47,6 +47,9 @@ class Sheet:
     props: dict[str, Any] = field(default_factory=dict)  # tabColorStyle, rightToLeft...
     grid_extra: dict[str, Any] = field(default_factory=dict)  # frozenRowCount, ...
     extras: dict[str, Any] = field(default_factory=dict)  # merges, basicFilter, ...
+    # Position caches for row_index/col_index (checked on use, never trusted).
+    _row_pos: dict[int, int] = field(default_factory=dict, repr=False)
+    _col_pos: dict[int, int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def blank(cls, sheet_id: int, title: str, rows: int = 1000, cols: int = 26) -> Sheet:
@@ -102,16 +105,23 @@ class Sheet:
         return last_r, last_c
 
     def row_index(self, row: Row) -> int | None:
-        for i, candidate in enumerate(self.rows):
-            if candidate is row:
-                return i
-        return None
+        """Where ``row`` is now, or None.  A cached position is used only after
+        checking it still holds that row; otherwise the map is rebuilt, so any
+        insert, delete, move or sort is seen without hooks (O(1) when nothing
+        moved, one O(rows) pass after a change)."""
+        i = self._row_pos.get(id(row))
+        if i is None or i >= len(self.rows) or self.rows[i] is not row:
+            self._row_pos = {id(r): n for n, r in enumerate(self.rows)}
+            i = self._row_pos.get(id(row))
+        return i
 
     def col_index(self, col: Col) -> int | None:
-        for i, candidate in enumerate(self.cols):
-            if candidate is col:
-                return i
-        return None
+        """As ``row_index``, for columns."""
+        i = self._col_pos.get(id(col))
+        if i is None or i >= len(self.cols) or self.cols[i] is not col:
+            self._col_pos = {id(c): n for n, c in enumerate(self.cols)}
+            i = self._col_pos.get(id(col))
+        return i
 
 
 @dataclass(eq=False)
