@@ -26,6 +26,16 @@ class ConfigError(SheetdeskError):
     exit_code = 2
 
 
+class TablesError(SheetdeskError):
+    """An owner-edited tab could not be parsed (``check``); ``problems`` name ``Tab!Cell``."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems) if problems else "invalid tables")
+        self.problems = problems
+
+
 class TemplateError(SheetdeskError):
     """A template failed to load or to render against a sample case."""
 
