@@ -8,5 +8,5 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["automation*"]), "automation._templates"],
     package_dir={"automation._templates": "templates"},
-    package_data={"automation._templates": ["*.j2"]},
+    package_data={"automation._templates": ["*.j2", "*/*.j2"]},  # language sets in subfolders
 )
