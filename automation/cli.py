@@ -135,6 +135,37 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from automation import replay, wiring
+    from automation.adapters.workbook_store import WorkbookStore
+    from automation.tables.owner_tables import Tables
+    from automation.tables.parse_tabs import parse_tables
+
+    cfg = config_mod.load(_config_path(args.config))
+    snapshot = wiring.build_store(cfg).load()  # read only: replay writes and sends nothing
+    current, problems = parse_tables(snapshot.tabs)
+    if problems:
+        raise ConfigError("the current tabs have problems:\n" + "\n".join(problems))
+    before: Tables | list[dict[str, str]] = [dict(c.values) for c in snapshot.cases]
+    after = current
+    if args.tables:
+        edited, problems = parse_tables(WorkbookStore(Path(args.tables)).load().tabs)
+        if problems:
+            raise ConfigError(f"{args.tables}:\n" + "\n".join(problems))
+        before, after = current, edited
+    domains = frozenset(d.lower() for d in cfg.business.own_domains)
+    count, changes = replay.replay(
+        replay.read_mail(Path(args.source)),
+        before,
+        after,
+        cfg.own_addresses,
+        domains,
+    )
+    for line in replay.report(count, changes):
+        print(line)
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from automation.demo import scenario as demo
 
@@ -179,6 +210,19 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--config")
     rep.add_argument("--chart", help="write the weekly chart (PNG) to this file")
     rep.set_defaults(func=_cmd_report)
+
+    what_if = sub.add_parser(
+        "replay",
+        help="what-if: run past mail through the tabs and print the decisions that would change",
+    )
+    what_if.add_argument("source", help="a folder of .eml files, a Maildir or an mbox file")
+    what_if.add_argument("--config")
+    what_if.add_argument(
+        "--tables",
+        help="an edited copy of the tabs (.xlsx) to compare with the current ones; without it "
+        "the current tabs are compared with what the Cases tab recorded",
+    )
+    what_if.set_defaults(func=_cmd_replay)
 
     demo = sub.add_parser("demo", help="run the embedded default in a new folder")
     demo.add_argument("--dir", default="sheetdesk-demo")

@@ -1,7 +1,10 @@
 """Speed benchmark for the decision core (not a test): 500 phrase rules, 30 people.
 
-Usage: .venv/bin/python scripts/bench_decide.py [--messages 2000]
-Prints messages per second for ``decide`` on a mix of short and long messages.
+Usage: .venv/bin/python scripts/bench_decide.py [--messages 2000] [--huge-kb 500]
+Prints messages per second for ``decide`` on a mix of short and long messages,
+then the time ``decide`` takes on one hostile body: a single topic keyword
+repeated to ``--huge-kb`` kilobytes (issue 11 finding 8: 858 s before topic
+matching was made linear).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,6 +87,7 @@ def message(i: int) -> Message:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--messages", type=int, default=2000)
+    ap.add_argument("--huge-kb", type=int, default=500)
     args = ap.parse_args()
     tables, problems = parse_tables(bench_tabs())
     if problems:
@@ -97,6 +102,16 @@ def main() -> None:
             load = load.with_assignment(decision.assignee, decision.role)
     elapsed = time.perf_counter() - start
     print(f"{args.messages} messages in {elapsed:.2f}s: {args.messages / elapsed:.0f} messages/s")
+    if args.huge_kb:
+        body = "invoice " * (args.huge_kb * 1024 // 8)
+        huge = replace(message(0), body_text=body, new_text=body)
+        start = time.perf_counter()
+        decision = decide(huge, None, tables, TeamLoad(), huge.date or datetime.now(UTC))
+        took = time.perf_counter() - start
+        print(
+            f"one {len(body) // 1024} KB body of one keyword repeated: {took:.2f}s "
+            f"(role {decision.role})"
+        )
 
 
 if __name__ == "__main__":

@@ -107,7 +107,12 @@ class Intake:
 
     def _route(self, message: Message, now: datetime) -> None:
         s = self.settings
-        verdict = classify(message, own_addresses=s.own_addresses, own_domains=s.own_domains)
+        verdict = classify(
+            message,
+            own_addresses=s.own_addresses,
+            own_domains=s.own_domains,
+            protected_domains=frozenset(a.domain for a in self.decider.tables.accounts),
+        )
         if verdict.kind.value == "quarantine":
             self._quarantine(message.key, now, verdict.reason, message)
             return

@@ -181,9 +181,18 @@ _SETTLED = re.compile(
     r"\b(?:resolved|fixed|sorted|settled|solved|works? (?:again|now|fine)|"
     r"working (?:again|now|fine)|"
     r"back (?:in service|up|online|to normal)|all (?:good|done)|went through|"
-    r"(?:arrived|received|came through)|no longer (?:needed|an issue)|"
+    r"(?:arrived|received|came through|credited)|no longer (?:needed|an issue)|relieved|"
+    r"consider it closed|(?:that's|that is) fine|fine by us|"
+    r"(?:they're|they are|it's) (?:right|correct)|"
     r"opgelost|funktioniert wieder|erledigt|résolu|réglé|resuelto|solucionado|risolto|resolvido|"
     r"ayos na)\b",
+    re.IGNORECASE,
+)
+
+
+_STILL = re.compile(
+    r"\bstill (?:\w+ ){0,2}"
+    r"(?:fail\w*|throw\w*|error\w*|not|no|broken|down|waiting|missing|blocked)",
     re.IGNORECASE,
 )
 
@@ -197,8 +206,9 @@ def _still_critical(decision: Decision, case: CaseRow, message: Message) -> Deci
         return decision
     if effective_priority(case.values) is not Priority.CRITICAL:
         return decision
-    settled = _SETTLED.search(normalise(message.new_text or ""))
-    if settled:
+    text = normalise(message.new_text or "")
+    settled = _SETTLED.search(text)
+    if settled and not _STILL.search(text):
         return _with_why(decision, f'the Critical case is settled ("{settled.group(0)}")')
     return replace(
         decision,

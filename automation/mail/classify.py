@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 
+from automation.mail import impersonation as imp
 from automation.mail import noncase_signals as sig
 from automation.model import Message, Verdict, VerdictKind
 
@@ -233,8 +234,11 @@ def classify(
     own_addresses: frozenset[str],
     own_domains: frozenset[str],
     loop_header: str = "X-Sheetdesk-Loop",
+    protected_domains: frozenset[str] = frozenset(),
 ) -> Verdict:
-    """The verdict for ``msg``; addresses and domains are compared lower-case."""
+    """The verdict for ``msg``; addresses and domains are compared lower-case.
+    ``protected_domains`` (the key accounts') are, with ours, the domains a
+    lookalike sender is spam for imitating (``automation.mail.impersonation``)."""
     own_addresses = frozenset(a.lower() for a in own_addresses)
     own_domains = frozenset(d.lower().lstrip("@") for d in own_domains)
     reason = _own_mail(msg, own_addresses, own_domains, loop_header)
@@ -252,7 +256,15 @@ def classify(
     reason = _auto_reply(msg)
     if reason:
         return Verdict(VerdictKind.AUTO_REPLY, reason)
-    reason = _spam(msg, own_domains) or _pitch(msg) or _bulk(msg)
+    protected = own_domains | frozenset(d.lower() for d in protected_domains)
+    reason = (
+        _spam(msg, own_domains)
+        or imp.impersonates(msg, protected)
+        or imp.phishing(msg)
+        or _pitch(msg)
+        or imp.cold_pitch(msg)
+        or _bulk(msg)
+    )
     if reason:
         return Verdict(VerdictKind.BULK, reason)
     if msg.sender and _in_domains(msg.sender.domain, own_domains):

@@ -50,6 +50,9 @@ BUILT_IN_SIGNALS: tuple[str, ...] = (
     "qualified prospect",
 )
 RULE_SUBJECTS: tuple[str, ...] = CATEGORIES + BUILT_IN_SIGNALS
+# What a Topics row's "Also when" may name: the signals, and a qualified prospect
+# (a buying enquiry with a size goes to whoever sells, whatever it wants to buy).
+TOPIC_SIGNALS: tuple[str, ...] = (*SIGNALS, "qualified prospect")
 # A finding that also counts as a trigger, and why: the guide says security
 # concerns and outages are urgent (delays compound); shouting, churn talk and
 # writing again are frustration; a key-account sender is value.  An importance

@@ -24,8 +24,8 @@ from automation.tables.owner_tables import (
     CATEGORIES,
     DEFAULT_TABLES,
     RULE_SUBJECTS,
-    SIGNALS,
     STRATEGIES,
+    TOPIC_SIGNALS,
     Account,
     Commitment,
     FloorRule,
@@ -138,10 +138,11 @@ def parse_topics(sheet: Sheet) -> list[Topic]:
             row.problem("Role", f"topic {row.get('Topic')!r} needs a role")
             continue
         when = row.get("Also when").casefold() or None
-        if when and when not in SIGNALS:
+        if when and when not in TOPIC_SIGNALS:
             row.problem(
                 "Also when",
-                f"{row.get('Also when')!r} is not a signal (use one of: {', '.join(SIGNALS)})",
+                f"{row.get('Also when')!r} is not a signal (use one of: "
+                f"{', '.join(TOPIC_SIGNALS)})",
             )
             continue
         keywords = []

@@ -14,8 +14,8 @@ from automation.tables.owner_tables import (
     CATEGORIES,
     DEFAULT_FLOORS,
     RULE_SUBJECTS,
-    SIGNALS,
     STRATEGIES,
+    TOPIC_SIGNALS,
 )
 from automation.tables.starter_phrases import starter_phrase_rows
 
@@ -115,7 +115,7 @@ def _topics() -> TabSpec:
             "quote, pricing, price list, wholesale, bulk, discount, demo, trial, catalogue, "
             "catalog, partnership, reseller",
             "",
-            "",
+            "qualified prospect",
         ),
         (
             "Orders and delivery",
@@ -141,7 +141,7 @@ def _topics() -> TabSpec:
             "Also when": "Optional: a signal from the Triggers tab that puts the case on this "
             "topic straight away, whatever the keywords say.",
         },
-        choices={"Also when": SIGNALS},
+        choices={"Also when": TOPIC_SIGNALS},
     )
 
 
