@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from automation import wiring
 from automation.config import Config
@@ -69,15 +70,21 @@ def run(cfg: Config) -> tuple[list[str], int]:
         return "all render against a sample case"
 
     attempt("templates", templates)
+    tokens = None
+    if wiring.oauth2_users(cfg):
+        tokens = _token_check(cfg, attempt)
     inbox_holder: list[object] = []
 
     def inbox() -> str:
-        box = wiring.build_inbox(cfg)
+        box = wiring.build_inbox(cfg, tokens)
         inbox_holder.append(box)
         return _probe(box)
 
     attempt(f"inbox ({cfg.inbox.kind})", inbox)
-    attempt(f"outbox ({cfg.outbox.kind})", lambda: _probe(wiring.build_outbox(cfg)))
+    attempt(
+        f"outbox ({cfg.outbox.kind})",
+        lambda: _probe(wiring.build_outbox(cfg, tokens=tokens)),
+    )
 
     def store() -> str:
         from automation.cycle.decisions import DecisionSource
@@ -101,6 +108,25 @@ def run(cfg: Config) -> tuple[list[str], int]:
             close()
     rank = {code: i for i, code in enumerate(SEVERITY)}
     return lines, min(codes, key=lambda c: rank.get(c, len(SEVERITY)), default=0)
+
+
+def _token_check(cfg: Config, attempt: Callable[[str, Callable[[], str]], object]) -> Any:
+    """The ``oauth2`` line: a token for each mailbox, or the refusal with its fix.
+    Returns the token source for the server checks (None when it failed)."""
+    holder: list[Any] = []
+
+    def tokens() -> str:
+        source = wiring.build_tokens(cfg)
+        assert source is not None
+        found = []
+        for user in wiring.oauth2_users(cfg):
+            left = source.token(user).expires_at - _now()
+            found.append(f"{user} (valid {max(int(left.total_seconds()) // 60, 0)} min)")
+        holder.append(source)
+        return f"token for {', '.join(found)} from {source.describe()}"
+
+    attempt(f"oauth2 ({cfg.oauth2.source})", tokens)
+    return holder[0] if holder else None
 
 
 def poller_health(grid: tuple[tuple[str, ...], ...], cfg: Config, now: datetime) -> str:

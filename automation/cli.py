@@ -74,9 +74,12 @@ def _cmd_poll(args: argparse.Namespace) -> int:
 
     cfg = config_mod.load(_config_path(args.config))
     with RunnerLock(cfg.path(cfg.poll.state_dir)):
-        runtime = wiring.build_runtime(cfg)
+        tokens = wiring.build_tokens(cfg)
+        runtime = wiring.build_runtime(cfg, tokens)
         try:
-            report = poll_cycle(runtime, datetime.now(UTC))
+            now = datetime.now(UTC)
+            wiring.sign_in(cfg, tokens, runtime.store, now)
+            report = poll_cycle(runtime, now)
         finally:
             runtime.inbox.close()
     print(f"sheetdesk: {report.summary()}")
@@ -92,9 +95,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     cfg = config_mod.load(_config_path(args.config))
     with RunnerLock(cfg.path(cfg.poll.state_dir)):
-        runtime = wiring.build_runtime(cfg)
+        tokens = wiring.build_tokens(cfg)
+        runtime = wiring.build_runtime(cfg, tokens)
+
+        def sign_in() -> None:
+            wiring.sign_in(cfg, tokens, runtime.store, datetime.now(UTC))
+
         try:
-            return Runner(runtime, args.interval or cfg.poll.interval_seconds).run(args.cycles)
+            runner = Runner(runtime, args.interval or cfg.poll.interval_seconds)
+            runner.before_cycle = sign_in
+            return runner.run(args.cycles)
         finally:
             runtime.inbox.close()
 
@@ -107,6 +117,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for line in lines:
         print(line)
     return code
+
+
+def _cmd_auth(args: argparse.Namespace) -> int:
+    from automation.adapters.oauth import signin_flows
+
+    cfg = config_mod.load(_config_path(args.config))
+    done = signin_flows.run(cfg, args.provider, open_browser=not args.no_browser, show=print)
+    print(done)
+    return 0
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -201,6 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate the config and reach every server")
     check.add_argument("--config")
     check.set_defaults(func=_cmd_check)
+
+    auth = sub.add_parser(
+        "auth", help="sign the mailbox in once with OAuth2 (stores a refresh token, 0600)"
+    )
+    auth.add_argument("provider", choices=("google", "microsoft"))
+    auth.add_argument("--config")
+    auth.add_argument("--no-browser", action="store_true", help="only print the URL to open")
+    auth.set_defaults(func=_cmd_auth)
 
     init = sub.add_parser("init", help="create the Cases and routing tabs")
     init.add_argument("--config")

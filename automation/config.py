@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from automation.errors import ConfigError
 
 Security = Literal["tls", "starttls", "plain"]
+Auth = Literal["password", "oauth2"]  # how a mail server is signed in to
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ImapConfig:
     allow_plaintext_loopback: bool = False
     ca_file: str = ""  # extra CA bundle (a self-signed test server, a company CA)
     username: str = ""
+    auth: Auth = "password"  # "oauth2": a token from the [oauth2] section, not a password
     password_env: str = ""
     password_file: str = ""
     folder: str = "INBOX"
@@ -57,6 +59,7 @@ class SmtpConfig:
     allow_plaintext_loopback: bool = False
     ca_file: str = ""
     username: str = ""
+    auth: Auth = "password"  # "oauth2": a token from the [oauth2] section, not a password
     password_env: str = ""
     password_file: str = ""
     timeout_seconds: float = 30.0
@@ -140,6 +143,35 @@ class TemplatesConfig:
 
 
 @dataclass(frozen=True)
+class OAuth2Config:
+    """Where access tokens come from for servers with ``auth = "oauth2"``.
+
+    The mailbox signed in to is each server's ``username``.  Sources:
+    ``google_service_account`` (domain-wide delegation, no user step),
+    ``google_refresh_token`` (``sheetdesk auth google`` once), ``microsoft_app``
+    (client credentials: a secret or a certificate) and ``microsoft_device``
+    (``sheetdesk auth microsoft`` once).  See ``automation.adapters.oauth``.
+    """
+
+    source: Literal[
+        "google_service_account", "google_refresh_token", "microsoft_app", "microsoft_device"
+    ] = "google_service_account"
+    mechanism: Literal["auto", "xoauth2", "oauthbearer"] = "auto"
+    credentials_file: str = ""  # service-account JSON; empty = store.sheets.credentials_file
+    client_file: str = ""  # Google: the OAuth client JSON of a "Desktop app" client
+    token_file: str = ""  # refresh token / msal cache (0600); empty = <state_dir>/oauth-token.json
+    tenant: str = ""  # Microsoft: directory (tenant) ID or primary domain
+    client_id: str = ""  # Microsoft: application (client) ID
+    client_secret_env: str = ""  # Microsoft app-only: the client secret ...
+    client_secret_file: str = ""
+    certificate_file: str = ""  # ... or a PEM with the private key and its certificate
+    authority: str = ""  # Microsoft: default https://login.microsoftonline.com
+    ca_file: str = ""  # extra CA for the token endpoints (a company proxy, the tests)
+    refresh_margin_seconds: int = 300  # refresh a token this long before it expires
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class Config:
     inbox: InboxConfig = field(default_factory=InboxConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
@@ -148,6 +180,7 @@ class Config:
     poll: PollConfig = field(default_factory=PollConfig)
     templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    oauth2: OAuth2Config = field(default_factory=OAuth2Config)
     base_dir: str = "."  # relative paths resolve against the config file's folder
 
     def path(self, value: str) -> Path:

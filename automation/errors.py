@@ -104,3 +104,12 @@ class ParseError(SheetdeskError):
     quarantines it with this error's message as the reason."""
 
     exit_code = 1
+
+
+class TokenError(AuthError):
+    """An OAuth2 access token could not be had (revoked consent, an expired
+    secret, a missing delegation); the message names what to run or change."""
+
+
+class TokenServiceError(TransientError):
+    """The token endpoint could not be reached or answered 5xx; retry later."""

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
 from automation.model import CaseRow, InboxItem
+from automation.secrets import Secret
 
 
 class Inbox(Protocol):
@@ -170,3 +172,24 @@ class StateDir(Protocol):
         """Append ``text`` (written before this returns); with ``sync``, on disk
         before this returns (fsync), together with any earlier append."""
         ...
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """An OAuth2 bearer token for a mail server, and when it stops working (UTC)."""
+
+    value: Secret
+    expires_at: datetime
+
+
+class TokenSource(Protocol):
+    """Where OAuth2 access tokens for a mailbox come from (``auth = "oauth2"``).
+
+    ``token`` returns one that is valid for at least the configured margin, or
+    raises ``TokenError`` (a refusal a person must fix; the message names the
+    fix) or ``TokenServiceError`` (the token endpoint is unreachable: retry).
+    """
+
+    def token(self, user: str) -> AccessToken: ...
+
+    def describe(self) -> str: ...

@@ -21,6 +21,7 @@ import schedule
 
 from automation import notify
 from automation.cycle.poll import CycleReport, Runtime, poll_cycle
+from automation.errors import TokenError
 
 log = logging.getLogger("sheetdesk.run")
 
@@ -39,12 +40,22 @@ class Runner:
         self.cycles = 0
         self.last: CycleReport | None = None
         self.scheduler = schedule.Scheduler()
+        # Runs before each cycle (the OAuth2 sign-in check); a TokenError from it
+        # stops the service with exit 3: a person must act, retrying cannot help.
+        self.before_cycle: Callable[[], None] | None = None
+        self.exit_code = 0
 
     def _job(self) -> None:
         try:
+            if self.before_cycle is not None:
+                self.before_cycle()
             self.last = poll_cycle(self.runtime, self.clock())
             self.cycles += 1
             notify.send(f"STATUS=cycle {self.cycles}: {self.last.summary()}")
+        except TokenError as exc:
+            log.error("%s", exc)
+            self.stopping = True
+            self.exit_code = exc.exit_code
         except Exception:  # the guard: one bad cycle must not end the service
             log.exception("poll cycle failed; the next one will retry")
 
@@ -73,4 +84,4 @@ class Runner:
                 signal.signal(sig, handler)
             self.scheduler.clear()
         log.info("stopped after %d cycle(s)", self.cycles)
-        return 0
+        return self.exit_code

@@ -64,3 +64,9 @@ def scrub(text: str) -> str:
         if value in text:
             text = text.replace(value, "***")
     return text
+
+
+def retire(secret: Secret) -> None:
+    """Stop scrubbing a secret that is gone for good (a replaced access token),
+    so a long run does not keep every hourly token in the scrub list."""
+    _KNOWN.discard(secret.reveal())

@@ -7,17 +7,23 @@ no accounts; each real adapter (IMAP, Google Sheets, SMTP) is picked by
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from pathlib import Path
 
+from automation.adapters.oauth.login import OAuth2Login
 from automation.config import Config
 from automation.cycle.decisions import DecisionSource
 from automation.cycle.poll import Runtime
+from automation.errors import SheetdeskError, TokenError, TokenServiceError
 from automation.outgoing.contexts import sample_context
 from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
-from automation.ports import CaseStore, Inbox, Outbox
-from automation.secrets import resolve
+from automation.ports import CaseStore, Inbox, Outbox, TokenSource
+from automation.secrets import Secret, resolve
 from automation.state import FileStateDir
+
+log = logging.getLogger("sheetdesk.signin")
 
 
 def build_store(cfg: Config) -> CaseStore:
@@ -30,13 +36,32 @@ def build_store(cfg: Config) -> CaseStore:
     return WorkbookStore(cfg.path(cfg.store.workbook.path))
 
 
-def build_inbox(cfg: Config) -> Inbox:
+def build_tokens(cfg: Config) -> TokenSource | None:
+    """The OAuth2 token source shared by IMAP and SMTP, or None when neither
+    signs in with ``auth = "oauth2"``.  Build it once per process: it keeps the
+    current token per mailbox and refreshes it ahead of expiry."""
+    from automation.adapters.oauth.sources import build
+
+    return build(cfg)
+
+
+def _credential(
+    cfg: Config, key: str, auth: str, env: str, file: str, tokens: TokenSource | None
+) -> Secret | OAuth2Login:
+    if auth == "oauth2":
+        source = tokens if tokens is not None else build_tokens(cfg)
+        assert source is not None  # auth = "oauth2" on this very server
+        return OAuth2Login(source, cfg.oauth2.mechanism)
+    return resolve(key, env, file, Path(cfg.base_dir))
+
+
+def build_inbox(cfg: Config, tokens: TokenSource | None = None) -> Inbox:
     if cfg.inbox.kind == "imap":
         from automation.adapters.imap.inbox import ImapInbox
 
         imap = cfg.inbox.imap
-        password = resolve(
-            "inbox.imap.password", imap.password_env, imap.password_file, Path(cfg.base_dir)
+        password = _credential(
+            cfg, "inbox.imap.password", imap.auth, imap.password_env, imap.password_file, tokens
         )
         return ImapInbox(imap, password, cfg.path(cfg.poll.state_dir), base_dir=Path(cfg.base_dir))
     from automation.adapters.maildir_inbox import MaildirInbox
@@ -44,13 +69,18 @@ def build_inbox(cfg: Config) -> Inbox:
     return MaildirInbox(cfg.inbox.maildir, Path(cfg.base_dir))
 
 
-def build_outbox(cfg: Config, inbox: Inbox | None = None, ledger: Ledger | None = None) -> Outbox:
+def build_outbox(
+    cfg: Config,
+    inbox: Inbox | None = None,
+    ledger: Ledger | None = None,
+    tokens: TokenSource | None = None,
+) -> Outbox:
     if cfg.outbox.kind == "smtp":
         from automation.adapters.smtp_outbox import SmtpOutbox
 
         smtp = cfg.outbox.smtp
-        password = resolve(
-            "outbox.smtp.password", smtp.password_env, smtp.password_file, Path(cfg.base_dir)
+        password = _credential(
+            cfg, "outbox.smtp.password", smtp.auth, smtp.password_env, smtp.password_file, tokens
         )
         checker = None
         # An empty sent_folder means "the server's \\Sent folder" to the IMAP adapter.
@@ -82,14 +112,14 @@ def build_templates(cfg: Config) -> TemplateSet:
     return TemplateSet(owner, sample_context(cfg))
 
 
-def build_runtime(cfg: Config) -> Runtime:
-    inbox = build_inbox(cfg)
+def build_runtime(cfg: Config, tokens: TokenSource | None = None) -> Runtime:
+    inbox = build_inbox(cfg, tokens)
     state = FileStateDir(cfg.path(cfg.poll.state_dir))
     ledger = Ledger(state)
     return Runtime(
         config=cfg,
         inbox=inbox,
-        outbox=build_outbox(cfg, inbox, ledger),
+        outbox=build_outbox(cfg, inbox, ledger, tokens),
         store=build_store(cfg),
         templates=build_templates(cfg),
         decisions=DecisionSource(state),
@@ -102,3 +132,61 @@ def init_tabs(cfg: Config) -> list[str]:
     from automation.sheet.tab_specs import all_tab_specs
 
     return build_store(cfg).initialize(all_tab_specs())
+
+
+def oauth2_users(cfg: Config) -> list[str]:
+    """The mailboxes that sign in with a token (usually one address for both)."""
+    users = []
+    if cfg.inbox.kind == "imap" and cfg.inbox.imap.auth == "oauth2":
+        users.append(cfg.inbox.imap.username)
+    if cfg.outbox.kind == "smtp" and cfg.outbox.smtp.auth == "oauth2":
+        users.append(cfg.outbox.smtp.username)
+    return list(dict.fromkeys(users))
+
+
+def sign_in(cfg: Config, tokens: TokenSource | None, store: CaseStore, now: datetime) -> None:
+    """Before a cycle: make sure each OAuth2 mailbox has a token with time left
+    (a refresh ahead of expiry happens here, not half-way through a cycle).
+
+    A refusal (revoked consent, expired secret) is put on the Health tab (one
+    read, one write) and raised as ``TokenError``: the CLI exits 3 with the fix.
+    An unreachable token endpoint is left to the cycle, which reports it like
+    any unreachable server.
+    """
+    if tokens is None:
+        return
+    try:
+        for user in oauth2_users(cfg):
+            tokens.token(user)
+    except TokenServiceError as exc:
+        log.warning("%s", exc)
+    except TokenError as exc:
+        _health_line(cfg, store, now, f"sign-in: {exc}")
+        raise
+
+
+def _health_line(cfg: Config, store: CaseStore, now: datetime, problem: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from automation.ports import ChangeSet
+    from automation.review import health
+
+    tz = ZoneInfo(cfg.business.time_zone)
+
+    def fmt(dt: datetime) -> str:
+        return dt.astimezone(tz).isoformat(sep=" ", timespec="minutes")
+
+    facts = health.CycleFacts(
+        problems=[problem],
+        fetched=0,
+        fetch_limit=cfg.poll.max_messages_per_cycle,
+        new_cases=0,
+        new_quarantined=0,
+        owed_emails=0,
+    )
+    try:
+        snapshot = store.load()
+        grid = health.grid(now, fmt, facts, snapshot, "-")
+        store.apply(ChangeSet(replace_tabs={health.TAB: grid}))
+    except SheetdeskError as exc:  # the sheet is down too: the exit code and log still say it
+        log.warning("could not put the sign-in problem on the Health tab (%s)", exc)

@@ -88,3 +88,27 @@ def _restore_root_logging() -> _Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+# --- OAuth2: our token service, and a Dovecot that asks it about tokens -------
+
+
+@pytest.fixture(scope="session")
+def token_service(test_pki: mailservers.TestPKI) -> _Iterator[object]:
+    """``tests.support.tokenservice.TokenService`` on loopback (TLS + introspection)."""
+    from tests.support.tokenservice import TokenService
+
+    service = TokenService(test_pki).start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_oauth(
+    test_pki: mailservers.TestPKI, _dovecots: list[mailservers.Dovecot], token_service: object
+) -> mailservers.Dovecot:
+    """A Dovecot offering XOAUTH2 and OAUTHBEARER, checking tokens with ``token_service``."""
+    url = token_service.introspect_base  # type: ignore[attr-defined]
+    server = mailservers.Dovecot(test_pki, oauth2_url=url)
+    _dovecots.append(server)
+    return server.start()

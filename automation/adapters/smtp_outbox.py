@@ -26,7 +26,9 @@ Contract (on top of ``automation.ports.Outbox``):
 
 Microsoft 365 is switching SMTP AUTH with passwords off (disabled by default
 from the end of 2026; "535 5.7.139" / "550 5.7.30" replies); Gmail wants an app
-password.  The login is one method (``_authenticate``) so OAuth2 can slot in.
+password.  With ``auth = "oauth2"`` the login step (``_authenticate``) signs in
+with a bearer token over XOAUTH2 or OAUTHBEARER instead (``smtplib``'s
+``auth``), a fresh token per connection from ``automation.adapters.oauth``.
 """
 
 from __future__ import annotations
@@ -38,14 +40,15 @@ from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
+from automation.adapters.oauth import sasl
+from automation.adapters.oauth.login import Credential, OAuth2Login
 from automation.adapters.smtp_session import LOST, transact
 from automation.adapters.smtp_session import envelope as envelope  # re-exported
 from automation.adapters.smtp_session import reply_text as _text
 from automation.adapters.tls import check_plaintext_allowed, client_context, describe_tls_failure
 from automation.config import SmtpConfig
-from automation.errors import AuthError, ConfigError, OutboxError, SecurityError
+from automation.errors import AuthError, ConfigError, OutboxError, SecurityError, TokenServiceError
 from automation.ports import SendResult
-from automation.secrets import Secret
 
 # Takes a list: any function accepting a Sequence fits, and so does one typed for lists.
 SentFolderChecker = Callable[[list[str]], set[str]]
@@ -63,7 +66,7 @@ class SmtpOutbox:
     def __init__(
         self,
         cfg: SmtpConfig,
-        password: Secret,
+        password: Credential,
         *,
         sent_checker: SentFolderChecker | None = None,
         base_dir: Path | None = None,
@@ -81,6 +84,7 @@ class SmtpOutbox:
         self._sent_checker = sent_checker
         self._base_dir = base_dir
         self.connections = 0  # opened by this outbox, for tests and benchmarks
+        self.mechanism = "LOGIN" if cfg.username else ""  # how the last sign-in went
 
     def _where(self) -> str:
         return f"SMTP server {self.cfg.host}:{self.cfg.port}"
@@ -150,23 +154,61 @@ class SmtpOutbox:
         smtp.ehlo()
 
     def _authenticate(self, smtp: smtplib.SMTP) -> None:
-        """Password login (app passwords included) when a username is set."""
+        """Sign in when a username is set: password login (app passwords
+        included), or a bearer token when ``auth = "oauth2"``."""
         if not self.cfg.username:
             return
         try:
-            smtp.login(self.cfg.username, self._password.reveal())
+            if self.cfg.auth == "oauth2":
+                self._oauth2_login(smtp)
+            elif isinstance(self._password, OAuth2Login):
+                raise ConfigError("outbox.smtp: a token source was given but auth = 'password'")
+            else:
+                smtp.login(self.cfg.username, self._password.reveal())
         except smtplib.SMTPAuthenticationError as exc:
+            hint = ""
+            if self.cfg.auth == "oauth2" and isinstance(self._password, OAuth2Login):
+                hint = (
+                    f"; the token came from {self._password.tokens.describe()}: check that it "
+                    "grants sending (Google: https://mail.google.com/; Microsoft: SMTP.SendAsApp "
+                    "or SMTP.Send, and SMTP AUTH enabled for the mailbox)"
+                )
             raise AuthError(
                 f"{self._where()} rejected the login for {self.cfg.username!r} "
-                f"({exc.smtp_code} {_text(exc.smtp_error)})"
+                f"({exc.smtp_code} {_text(exc.smtp_error)}){hint}"
             ) from exc
         except smtplib.SMTPNotSupportedError as exc:
             raise AuthError(
                 f"{self._where()} does not offer AUTH; remove outbox.smtp.username "
                 "or use the submission port"
             ) from exc
+        except TokenServiceError as exc:
+            raise OutboxError(f"signing in to {self._where()}: {exc}") from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise OutboxError(f"login to {self._where()} failed ({exc})") from exc
+
+    def _oauth2_login(self, smtp: smtplib.SMTP) -> None:
+        login = self._password
+        if not isinstance(login, OAuth2Login):
+            raise ConfigError("outbox.smtp.auth = 'oauth2' needs the [oauth2] section")
+        if not smtp.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("AUTH not offered")
+        offered = smtp.esmtp_features.get("auth", "").split()
+        mechanism = sasl.choose(login.mechanism, offered, self._where())
+        token = login.tokens.token(self.cfg.username).value.reveal()
+        if mechanism == sasl.XOAUTH2:
+            first = sasl.xoauth2(self.cfg.username, token)
+        else:
+            first = sasl.oauthbearer(self.cfg.username, token, self.cfg.host, self.cfg.port)
+        answers = iter([first])
+
+        # The token goes once; a server that refuses it sends a 334 challenge
+        # with the error (JSON), which the client must answer with an empty line.
+        def respond(challenge: bytes | None = None) -> str:
+            return next(answers, "")
+
+        smtp.auth(mechanism, respond, initial_response_ok=True)
+        self.mechanism = mechanism
 
     def send(self, messages: Sequence[EmailMessage]) -> list[SendResult]:
         if not messages:
@@ -227,7 +269,11 @@ class SmtpOutbox:
                 smtp.quit()
             except (OSError, smtplib.SMTPException):
                 _quietly_close(smtp)
-        login = f"logged in as {self.cfg.username}" if self.cfg.username else "no login"
+        login = (
+            f"logged in as {self.cfg.username} ({self.mechanism})"
+            if self.cfg.username
+            else "no login"
+        )
         limit = f", size limit {size} bytes" if size else ""
         return (
             f"SMTP {self.cfg.host}:{self.cfg.port} ({self.cfg.security}): {login}, "

@@ -15,7 +15,12 @@ Providers:
   Spam: Gmail deletes from there, and this adapter refuses those folders.
 * Microsoft 365: basic authentication for IMAP was switched off in late 2022,
   and app passwords do not bring it back; it needs OAuth2 (XOAUTH2).
-  ``_authenticate`` is the seam where an OAuth2 login will go.
+
+Sign-in is a password (``LOGIN``) or, with ``auth = "oauth2"``, a bearer token
+from ``automation.adapters.oauth`` over XOAUTH2 or OAUTHBEARER (imapclient's
+``oauth2_login`` / ``oauthbearer_login``).  A client signed in with a token
+carries ``renew_at``; ``session_expiring`` tells the inbox to sign in afresh
+before the token runs out (Exchange Online ends such sessions at expiry).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import imaplib
 import logging
 import ssl
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +37,12 @@ from imapclient.imap4 import IMAP4WithTimeout
 from imapclient.imapclient import IMAPClient
 from imapclient.tls import IMAP4_TLS
 
+from automation.adapters.oauth import sasl
+from automation.adapters.oauth.login import Credential, OAuth2Login, renew_at
 from automation.adapters.tls import check_plaintext_allowed, client_context, describe_tls_failure
 from automation.config import ImapConfig
-from automation.errors import AuthError, InboxError, SecurityError
-from automation.secrets import Secret, scrub
+from automation.errors import AuthError, ConfigError, InboxError, SecurityError, TokenServiceError
+from automation.secrets import scrub
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +68,9 @@ class _CountingTLS(IMAP4_TLS):  # type: ignore[misc]
 class CountingClient(IMAPClient):  # type: ignore[misc]
     """IMAPClient whose imaplib layer counts commands, including the CAPABILITY
     imaplib sends while connecting (a wrapper installed later would miss it)."""
+
+    renew_at: datetime | None = None  # signed in with a token: sign in afresh from then
+    mechanism: str = "LOGIN"
 
     def _create_IMAP4(self) -> Any:
         connect_timeout = getattr(self._timeout, "connect", None)
@@ -104,7 +115,7 @@ def _where(cfg: ImapConfig) -> str:
 
 
 def open_client(
-    cfg: ImapConfig, password: Secret, base_dir: Path | None, on_abandon: Callable[[int], None]
+    cfg: ImapConfig, password: Credential, base_dir: Path | None, on_abandon: Callable[[int], None]
 ) -> CountingClient:
     """A connected, upgraded (TLS/STARTTLS) and logged-in client.
 
@@ -159,26 +170,65 @@ def _starttls(cfg: ImapConfig, client: CountingClient, context: ssl.SSLContext |
         ) from exc
 
 
-def _authenticate(cfg: ImapConfig, password: Secret, client: CountingClient) -> None:
-    """Log in with username + password (app passwords included).
-
-    The seam for OAuth2: an ``oauth2_login(user, token)`` goes here, chosen
-    by config, without touching the rest of the adapter.
-    """
+def _authenticate(cfg: ImapConfig, credential: Credential, client: CountingClient) -> None:
+    """Sign in with the password (app passwords included) or, for ``auth =
+    "oauth2"``, with a token over the chosen SASL mechanism."""
+    if cfg.auth == "oauth2":
+        if not isinstance(credential, OAuth2Login):
+            raise ConfigError("inbox.imap.auth = 'oauth2' needs the [oauth2] section")
+        _oauth2_login(cfg, credential, client)
+        return
+    if isinstance(credential, OAuth2Login):
+        raise ConfigError("inbox.imap: a token source was given but auth = 'password'")
     try:
-        client.login(cfg.username, password.reveal())
+        client.login(cfg.username, credential.reveal())
     except imaplib.IMAP4.abort as exc:
         raise InboxError(f"{_where(cfg)} dropped the connection during login") from exc
     except imaplib.IMAP4.error as exc:
         hint = ""
         host = cfg.host.lower()
         if host.endswith(("office365.com", "outlook.com")):
-            hint = "; Microsoft 365 accepts only OAuth2 for IMAP"
+            hint = "; Microsoft 365 accepts only OAuth2 for IMAP (auth = 'oauth2')"
         elif host.endswith(("gmail.com", "googlemail.com")):
-            hint = "; Gmail needs an app password (2-Step Verification on)"
+            hint = "; Gmail needs an app password (2-Step Verification on) or auth = 'oauth2'"
         raise AuthError(
             f"{_where(cfg)} rejected the login for {cfg.username!r} ({scrub(str(exc))}){hint}"
         ) from exc
+
+
+def _oauth2_login(cfg: ImapConfig, login: OAuth2Login, client: CountingClient) -> None:
+    offered = [
+        c.decode("ascii", "replace")[5:]
+        for c in client.capabilities()
+        if c.upper().startswith(b"AUTH=")
+    ]
+    mechanism = sasl.choose(login.mechanism, offered, _where(cfg))
+    try:
+        token = login.tokens.token(cfg.username)
+    except TokenServiceError as exc:
+        raise InboxError(f"signing in to {_where(cfg)}: {exc}") from exc
+    try:
+        if mechanism == sasl.XOAUTH2:
+            client.oauth2_login(cfg.username, token.value.reveal())
+        else:
+            client.oauthbearer_login(cfg.username, token.value.reveal())
+    except imaplib.IMAP4.abort as exc:
+        raise InboxError(f"{_where(cfg)} dropped the connection during sign-in") from exc
+    except imaplib.IMAP4.error as exc:
+        raise AuthError(
+            f"{_where(cfg)} refused the {mechanism} sign-in for {cfg.username!r} "
+            f"({scrub(str(exc))}); the token came from {login.tokens.describe()}: check that "
+            "it grants mail access to this mailbox (Google: the https://mail.google.com/ scope; "
+            "Microsoft: IMAP.AccessAsApp plus the Exchange service principal's mailbox "
+            "permission, or IMAP.AccessAsUser.All)"
+        ) from exc
+    client.mechanism = mechanism
+    client.renew_at = renew_at(datetime.now(UTC), token.expires_at)
+
+
+def session_expiring(client: CountingClient) -> bool:
+    """Whether a token-signed session should be replaced before its next use."""
+    return client.renew_at is not None and datetime.now(UTC) >= client.renew_at
 
 
 def quietly_shutdown(client: IMAPClient) -> None:

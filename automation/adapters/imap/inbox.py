@@ -45,12 +45,14 @@ from automation.adapters.imap.connect import (
     header_search,
     open_client,
     quietly_shutdown,
+    session_expiring,
     uid_set,
 )
+from automation.adapters.oauth.login import Credential
 from automation.config import ImapConfig
 from automation.errors import ConfigError, InboxError
 from automation.model import InboxItem
-from automation.secrets import Secret, scrub
+from automation.secrets import scrub
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,12 @@ class ImapInbox:
     """``Inbox`` over IMAP; one connection, opened lazily and reused until ``close``."""
 
     def __init__(
-        self, cfg: ImapConfig, password: Secret, state_dir: Path, *, base_dir: Path | None = None
+        self,
+        cfg: ImapConfig,
+        password: Credential,
+        state_dir: Path,
+        *,
+        base_dir: Path | None = None,
     ) -> None:
         if not cfg.host:
             raise ConfigError("inbox.imap.host: required")
@@ -94,6 +101,8 @@ class ImapInbox:
         return f"IMAP server {self.cfg.host}:{self.cfg.port}"
 
     def _connect(self) -> CountingClient:
+        if self._client is not None and session_expiring(self._client):
+            self.close()  # its OAuth2 token is about to run out: sign in afresh
         if self._client is None:
             self._client = open_client(
                 self.cfg, self._password, self._base_dir, on_abandon=self._count_abandoned
