@@ -173,9 +173,12 @@ def test_poll_reads_and_answers_mail_signed_in_with_oauth2(
     path, user = _setup(tmp_path, source, svc, dovecot_oauth, smtp_oauth, monkeypatch, capsys)
     user.append([mailservers.sample_message(1, subject="Printer on fire")])
 
-    assert cli.main(["poll", "--once", "--config", str(path)]) == 0
-    out = capsys.readouterr().out
-    assert "1 created" in out or "created" in out, out
+    # -v: debug logging (imaplib's commands included) is scanned for tokens too.
+    assert cli.main(["-v", "poll", "--once", "--config", str(path)]) == 0
+    printed = capsys.readouterr()
+    out = printed.out
+    assert "1 case created" in out, out
+    assert "DEBUG" in printed.err
     # Read through Dovecot (the message left the inbox) and answered through aiosmtpd.
     assert user.count("INBOX") == 0 and user.count("processed") == 1
     assert len(smtp_oauth.messages) == 1
@@ -189,13 +192,14 @@ def test_poll_reads_and_answers_mail_signed_in_with_oauth2(
         cache = tmp_path / "tokens" / "msal-cache.json"
         assert oct(cache.stat().st_mode & 0o777) == "0o600"
 
-    assert cli.main(["check", "--config", str(path)]) == 0
-    lines = capsys.readouterr().out
+    assert cli.main(["-v", "check", "--config", str(path)]) == 0
+    checked = capsys.readouterr()
+    lines = checked.out
     assert (
         f"ok       oauth2 ({source.removesuffix('_certificate')}): token for {user.name}" in lines
     )
     assert "(XOAUTH2)" in lines  # the SMTP line says how it signed in
-    _no_tokens_anywhere(svc, tmp_path, lines + out, smtp_oauth)
+    _no_tokens_anywhere(svc, tmp_path, lines + out + printed.err + checked.err, smtp_oauth)
 
 
 def test_oauthbearer_where_chosen(
