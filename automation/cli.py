@@ -101,11 +101,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         def sign_in() -> None:
             wiring.sign_in(cfg, tokens, runtime.store, datetime.now(UTC))
 
+        watcher = wiring.build_watcher(cfg, tokens)
         try:
-            runner = Runner(runtime, args.interval or cfg.poll.interval_seconds)
+            runner = Runner(runtime, args.interval or cfg.poll.interval_seconds, watcher=watcher)
             runner.before_cycle = sign_in
             return runner.run(args.cycles)
         finally:
+            watcher.close()
             runtime.inbox.close()
 
 

@@ -37,6 +37,17 @@ class Inbox(Protocol):
     def close(self) -> None: ...
 
 
+class MailWatcher(Protocol):
+    """Tells ``sheetdesk run`` that new mail arrived (IMAP IDLE; the Maildir's
+    directory).  Never raises for server trouble: it then only sleeps."""
+
+    def wait(self, seconds: float) -> bool:
+        """True as soon as new mail may be waiting; False after ``seconds``."""
+        ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class SendResult:
     message_id: str

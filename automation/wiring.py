@@ -19,7 +19,7 @@ from automation.errors import SheetdeskError, TokenError, TokenServiceError
 from automation.outgoing.contexts import sample_context
 from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
-from automation.ports import CaseStore, Inbox, Outbox, TokenSource
+from automation.ports import CaseStore, Inbox, MailWatcher, Outbox, TokenSource
 from automation.secrets import Secret, resolve
 from automation.state import FileStateDir
 
@@ -67,6 +67,22 @@ def build_inbox(cfg: Config, tokens: TokenSource | None = None) -> Inbox:
     from automation.adapters.maildir_inbox import MaildirInbox
 
     return MaildirInbox(cfg.inbox.maildir, Path(cfg.base_dir))
+
+
+def build_watcher(cfg: Config, tokens: TokenSource | None = None) -> MailWatcher:
+    """What ``sheetdesk run`` waits on between cycles: IMAP IDLE, or the Maildir."""
+    if cfg.inbox.kind == "imap":
+        from automation.adapters.imap.idle import ImapWatcher
+
+        imap = cfg.inbox.imap
+        password = _credential(
+            cfg, "inbox.imap.password", imap.auth, imap.password_env, imap.password_file, tokens
+        )
+        return ImapWatcher(imap, password, Path(cfg.base_dir))
+    from automation.adapters.maildir_watcher import MaildirWatcher
+
+    path = Path(cfg.inbox.maildir.path).expanduser()  # as MaildirInbox resolves it
+    return MaildirWatcher(path if path.is_absolute() else Path(cfg.base_dir) / path)
 
 
 def build_outbox(

@@ -21,7 +21,6 @@ import hashlib
 import os
 import uuid
 from collections.abc import Sequence
-from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
@@ -78,7 +77,9 @@ class FileOutbox:
                     )
                 )
                 continue
-            self._write(self.path_for(mid), message.as_bytes(policy=policy.SMTP))
+            # CRLF, with the policy that built it (compose's cheap one, or policy.default).
+            wire = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+            self._write(self.path_for(mid), wire)
             results.append(SendResult(message_id=mid, ok=True, detail=str(self.path_for(mid))))
         self._sync_folder()
         return results
