@@ -84,6 +84,16 @@ def test_a_dropped_connection_is_reopened_and_reported_as_maybe_new(
         proxy.close()
 
 
+def test_mail_that_came_before_idle_started_is_not_missed(mail_user: MailUser) -> None:
+    mail_user.append([mail(7)])  # delivered between the last cycle and IDLE
+    w = watcher(mail_user)
+    try:
+        assert w.wait(0.3) is True
+        assert w.wait(0.3) is False
+    finally:
+        w.close()
+
+
 def test_a_server_that_cannot_be_reached_only_sleeps(mail_user: MailUser) -> None:
     w = watcher(mail_user, port=mailservers.free_port())
     assert w.wait(0.2) is False and w.wait(0.2) is False

@@ -3,7 +3,8 @@
 Contract (``automation.ports.MailWatcher``): ``wait(seconds)`` returns True
 as soon as the server reports new mail in the watched folder (``EXISTS`` or
 ``RECENT``), or once after a lost connection was re-established (mail may
-have arrived unseen meanwhile); False when the time is up.  It never raises
+have arrived unseen meanwhile) or when IDLE starts on a folder that already
+holds mail; False when the time is up.  It never raises
 for server trouble: the runner's interval is the fallback, so a watcher that
 cannot watch only sleeps.
 
@@ -97,7 +98,8 @@ class ImapWatcher:
         return any(isinstance(r, tuple) and len(r) > 1 and r[1] in _NEW_MAIL for r in seen)
 
     def _connect(self) -> bool:
-        """Open, SELECT and start IDLE; True when this replaced a lost connection."""
+        """Open, SELECT and start IDLE; True when this replaced a lost connection
+        or the folder already holds mail."""
         if self._clock() < self._retry_at:
             return False
         try:
@@ -113,7 +115,7 @@ class ImapWatcher:
                 quietly_shutdown(client)
                 return False
             self.supported = True
-            client.select_folder(self.cfg.folder, readonly=True)
+            waiting = int(client.select_folder(self.cfg.folder, readonly=True).get(b"EXISTS", 0))
             client.idle()
         except _TROUBLE as exc:
             quietly_shutdown(client)
@@ -121,7 +123,9 @@ class ImapWatcher:
             return False
         self._client, self._idle_since, self._backoff = client, self._clock(), 1.0
         again, self._was_connected = self._was_connected, True
-        return again
+        # Mail that came before IDLE started sends no EXISTS; the folder holds
+        # only mail not yet handled (and quarantined mail), so look if any.
+        return again or waiting > 0
 
     def _refresh(self) -> list[object]:
         """End IDLE, prove the connection with NOOP, start IDLE again; returns

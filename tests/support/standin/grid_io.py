@@ -140,7 +140,8 @@ def read_block(
     """The trimmed values of the target (rows or columns), or None when empty."""
     r0, r1, c0, c1 = target.clipped()
     sheet = target.sheet
-    used_rows, used_cols = sheet.extent()  # trailing empties are trimmed anyway
+    # Only the target's rows matter: empties beyond them are trimmed anyway.
+    used_rows, used_cols = sheet.extent(r0, r1)
     r1, c1 = max(r0, min(r1, used_rows)), max(c0, min(c1, used_cols))
     grid = [
         [render(sheet.get(r, c), option, dt_option) for c in range(c0, c1)] for r in range(r0, r1)

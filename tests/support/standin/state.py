@@ -93,12 +93,15 @@ class Sheet:
         while len(self.cols) < cols:
             self.cols.append(Col())
 
-    def extent(self) -> tuple[int, int]:
-        """(rows, cols) of the used area: one past the last non-empty row/column."""
+    def extent(self, r0: int = 0, r1: int | None = None) -> tuple[int, int]:
+        """(rows, cols) of the used area: one past the last non-empty row/column,
+        looking only at rows ``r0``..``r1`` when given (a read of a few rows then
+        costs those rows, not the whole sheet)."""
         last_r, last_c = 0, 0
         col_pos = {id(col): i for i, col in enumerate(self.cols)}
-        for r, row in enumerate(self.rows):
-            for col, cell in row.cells.items():
+        stop = len(self.rows) if r1 is None else min(r1, len(self.rows))
+        for r in range(max(0, r0), stop):
+            for col, cell in self.rows[r].cells.items():
                 if cell.value is not None:
                     last_r = max(last_r, r + 1)
                     last_c = max(last_c, col_pos[id(col)] + 1)
