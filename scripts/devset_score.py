@@ -84,7 +84,8 @@ def _grid(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Grid:
 
 _FILLER = frozenset(
     "the our own and for with that from into about anything else whose other look "
-    "customer customers case cases".split()
+    "customer customers case cases over under after before when than then also only more "
+    "most some each every such very".split()
 )
 
 

@@ -112,6 +112,12 @@ IMMINENT = _alt(
 )
 # Said as a time pressure on its own: the urgency trigger without a listed phrase.
 NEAR_DEADLINE = _alt(
+    r"(?:by|before|until) (?:this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
+    r"within (?:a (?:few|couple of) |two |2 |three |3 )?days",
+    r"within (?:24|48|72) ?h(?:ours?|rs)?",
+    r"(?:deadline|due|cut-?off|meeting|appointment|filing|hearing)\w* (?:\w+ ){0,3}"
+    r"(?:today|tonight|tomorrow)",
+    r"(?:today|tonight|tomorrow)'?s? (?:deadline|cut-?off|meeting|appointment|hearing)",
     r"(?:by|before|until|due) (?:today|tonight|tomorrow|noon|midday|end of (?:the )?day|eod)",
     r"(?:deadline|due|cut-?off) (?:is )?(?:today|tonight|tomorrow)",
     r"(?:by|before) (?:\d{1,2}(?::\d\d)?\s*(?:am|pm)) (?:today|tomorrow)",
@@ -148,6 +154,10 @@ SECURITY = _alt(
     r"(?:you'?ve|you have|you|they'?ve|they have) changed (?:your |their )?bank\w*",
     r"(?:pay|payment|transfer)\w* (?:\w+ ){0,6}to (?:a |the )?new (?:bank )?account",
     r"did(?:n'?t| not) (?:place|make|order)",
+    r"(?:none of (?:them|these) (?:are|were)|(?:that|this|it) (?:wasn'?t|was not)|"
+    r"(?:they|these) (?:weren'?t|were not)) (?:us|me)",
+    r"new sign-?ins? (?:to|on|from)",
+    r"lock (?:that|the|this|his|her) (?:user|account|login)",
     r"(?:sent|e-?mailed|went|gone|delivered) to (?:the )?wrong (?:people|person|employees?|"
     r"recipients?|clients?|customers?)",
     r"hameçonnage|fraude|piratage|usurpation|fuite de données",
@@ -169,6 +179,8 @@ BILLING = _alt(
     r"discrepanc\w+",
 )
 COSTLY = _alt(
+    r"download\w* (?:\w+ ){0,3}and (?:re-?)?upload\w*",
+    r"faff|hassle|tedious|time-consuming",
     r"(?:by hand|manually|re-?enter\w*|re-?key\w*|re-?upload\w*|copy and paste)",
     r"workaround",
     r"work-around",
@@ -182,7 +194,35 @@ RECURRING = _alt(
     r"costs? us",
     r"hours? (?:of|every)",
 )
+# Time a fault keeps costing, said outright: a costly workaround on its own.
+COST_OF_TIME = _alt(
+    r"(?:takes?|taking|costs?|costing|los(?:e|es|ing)|wast(?:e|es|ing)|spend(?:s|ing)?) "
+    r"(?:us |me )?(?:about |around |roughly |nearly |over )?(?:an|one|two|three|half an|\d+) "
+    r"hours? (?:a|per|each|every) (?:day|week)",
+    r"keeps? costing (?:us )?(?:time|hours)",
+)
+# The customer questions the relationship itself: churn, for any sender.
+LEAVING = _alt(
+    r"(?:whether|if) (?:we'?re|we are|i'?m|i am) with the right (?:firm|provider|supplier|company|"
+    r"accountant|partner)",
+    r"convince (?:me|us) (?:to stay|(?:that )?we should stay|why we should stay)",
+    r"(?:look|looking|shop\w*) (?:around|elsewhere) for",
+    r"(?:cheaper|better) (?:service|provider|supplier|option|alternative)s? "
+    r"(?:out there|elsewhere)",
+    r"(?:move|moving|take|taking) (?:our|my) (?:business|account|work) elsewhere",
+)
+# Frustration in words no owner list has to carry.
+FRUSTRATION = _alt(
+    r"losing (?:my |our )?patience",
+    r"(?:at|on) (?:my|our) wits'? end",
+    r"sick and tired",
+    r"had enough",
+    r"(?:trying|try) (?:very |really )?hard to stay calm",
+    r"i feel sick",
+)
 STATUTORY = _alt(
+    r"avis de cotisation|opposition|date limite|revenu québec",
+    r"declaración|plazo|hacienda|finanzamt|frist",
     r"(?:data )?subject access request",
     r"dsar",
     r"right of access",
@@ -198,6 +238,8 @@ STATUTORY = _alt(
     r"filing",
 )
 DATED = _alt(
+    r"(?:avant|d'ici|au plus tard) (?:le )?(?:\d{1,2}|début|fin)",
+    r"(?:antes del?|hasta el) \d{1,2}",
     r"within \d+ (?:days|weeks|business days)",
     r"(?:due|deadline|closes?|by|before) (?:\w+ ){0,3}(?:\d{1,2}(?:st|nd|rd|th)?|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"

@@ -43,6 +43,9 @@ _PATTERNS = {
         "PROSPECT",
         "SIZE",
         "CALM",
+        "COST_OF_TIME",
+        "LEAVING",
+        "FRUSTRATION",
     )
 }
 
@@ -133,7 +136,10 @@ def find_concepts(text: str, core: Sequence[str], key_account: bool) -> list[Con
     single = (
         ("SECURITY", "security concern", "security concern"),
         ("BILLING", "billing discrepancy", "billing discrepancy"),
-        ("NEAR_DEADLINE", "urgency", "deadline within hours"),
+        ("NEAR_DEADLINE", "urgency", "deadline within days"),
+        ("COST_OF_TIME", "costly workaround", "costly workaround"),
+        ("LEAVING", "leaving", "relationship in question"),
+        ("FRUSTRATION", "emotion", "frustration"),
     )
     for group, signal, name in single:
         word = _find(group, text)

@@ -110,6 +110,7 @@ class _Index:
     probes: tuple[str, ...]  # distinct probes, in automaton order
     by_probe: tuple[tuple[int, ...], ...]  # probe number -> phrase numbers
     always: tuple[int, ...]  # phrases without a probe (patterns)
+    word_start: tuple[bool, ...]  # probe number -> must begin a word
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -123,6 +124,8 @@ def _index(phrases: Sequence[Phrase]) -> _Index:
         return found
     probes: dict[str, list[int]] = {}
     always: list[int] = []
+    # A probe that starts a word (of a spaced script) only counts at a word start:
+    # "app" inside "disappointed" wakes no phrase.
     for number, phrase in enumerate(phrases):
         if phrase.probe:
             probes.setdefault(phrase.probe, []).append(number)
@@ -130,7 +133,10 @@ def _index(phrases: Sequence[Phrase]) -> _Index:
             always.append(number)
     keys = tuple(probes)
     automaton = ahocorasick_rs.AhoCorasick(list(keys)) if keys else None
-    built = _Index(phrases, automaton, keys, tuple(tuple(probes[k]) for k in keys), tuple(always))
+    starts = tuple(bool(re.match(r"\w", k)) and not unspaced(k[0]) for k in keys)
+    built = _Index(
+        phrases, automaton, keys, tuple(tuple(probes[k]) for k in keys), tuple(always), starts
+    )
     if len(_INDEXES) > 64:
         _INDEXES.clear()
     _INDEXES[id(phrases)] = built
@@ -142,8 +148,15 @@ def candidates(text: str, phrases: Sequence[Phrase]) -> list[Phrase]:
     index = _index(phrases)
     numbers = set(index.always)
     if index.automaton is not None:
-        matches = index.automaton.find_matches_as_indexes(text.lower(), overlapping=True)
-        for probe in {m[0] for m in matches}:
+        lowered = text.lower()
+        woken = {
+            probe
+            for probe, start, _ in index.automaton.find_matches_as_indexes(
+                lowered, overlapping=True
+            )
+            if not (index.word_start[probe] and start and lowered[start - 1].isalnum())
+        }
+        for probe in woken:
             numbers.update(index.by_probe[probe])
     return [phrases[n] for n in sorted(numbers)]
 

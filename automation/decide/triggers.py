@@ -17,6 +17,7 @@ from datetime import datetime
 
 from automation.decide.concepts import Concept, find_concepts
 from automation.decide.matching import Hit, clean_subject, find_hits, is_reply_subject, normalise
+from automation.decide.senses import other_sense
 from automation.model import CaseRow, Message
 from automation.sheet import layout as col
 from automation.sheet.cells import cell_int, cell_time
@@ -92,8 +93,8 @@ def shouting_run(text: str, acronyms: frozenset[str], needed: int) -> str | None
     """The first run of ``needed`` consecutive all-capital words, if any.
 
     Words under two letters and listed acronyms neither count nor break a run."""
-    if sum(map(str.isupper, text)) < 2 * needed:
-        return None  # too few capitals for any run (one C-speed pass)
+    if sum(1 for word in text.split() if len(word) > 1 and word.isupper()) < needed:
+        return None  # too few capital words for any run (cheap string methods only)
     run: list[str] = []
     for word in _WORD.findall(text):
         letters = [c for c in word if c.isalpha()]
@@ -223,6 +224,8 @@ def find_triggers(
             ignored.append(f'"{hit.matched}" ({category}, negated)')
         elif category == "emotion" and _NOT_AT_US.match(text[hit.end : hit.end + 40]):
             ignored.append(f'"{hit.matched}" (emotion, not aimed at us)')
+        elif (sense := other_sense(hit, text)) is not None:
+            ignored.append(f'"{hit.matched}" ({category}, {sense})')
         else:
             add(category, f'"{hit.matched}"')
     sizes = [e for e in found.get("value", []) if e not in found.get("pre-sales", [])]

@@ -211,3 +211,90 @@ def test_adding_not_urgent_no_rush_never_raises_priority(text: str, where: str) 
     plain = decide(msg(text=text), None, TABLES, TeamLoad(), _NOW)
     hedged = decide(msg(text=added), None, TABLES, TeamLoad(), _NOW)
     assert hedged.priority <= plain.priority, (plain.why, hedged.why)
+
+
+MORE = [
+    (
+        "the relationship in question, any sender",
+        "I'm starting to wonder whether we're with the right firm.",
+        Priority.HIGH,
+        "concept relationship in question",
+    ),
+    (
+        "frustration in words no list carries",
+        "Honestly I'm losing patience with that approval screen.",
+        Priority.HIGH,
+        "concept frustration",
+    ),
+    (
+        "time a fault costs, said outright",
+        "We delete the duplicates before reconciling, which takes about an hour a day.",
+        Priority.HIGH,
+        "concept costly workaround",
+    ),
+    (
+        "a deadline within days",
+        "Could you send the payslips by Friday for the mortgage appointment?",
+        Priority.HIGH,
+        "concept deadline within days",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "priority", "why"), MORE)
+def test_more_concepts(name: str, text: str, priority: Priority, why: str) -> None:
+    decision = decide(msg(text=text), None, TABLES, TeamLoad(), _NOW)
+    assert decision.priority is priority, decision.why
+    assert why in decision.why
+
+
+# An owner's list written from memory, with words that have other senses.
+OWNER = tables(
+    Settings=with_rows("Settings", CORE_ROW),
+    Triggers=with_rows(
+        "Triggers",
+        ("emotion", "leave", "", "phrase"),
+        ("emotion", "!!!", "", "phrase"),
+        ("security concern", "new bank details", "", "phrase"),
+    ),
+)
+
+OTHER_SENSES = [
+    (
+        "maternity leave is time off",
+        "Maeve starts maternity leave on 3 November, please set up her pay.",
+        Priority.LOW,
+        "time off, not leaving us",
+    ),
+    (
+        "exclamation marks of delight",
+        "Thank you so much, the new portal is brilliant!!!",
+        Priority.LOW,
+        "delight, not anger",
+    ),
+    (
+        "the customer's own new bank details",
+        "Please use our new bank details for the direct debit from next month.",
+        Priority.LOW,
+        "the customer's own change",
+    ),
+    (
+        "new bank details from someone else stay a security concern",
+        "Someone sent us new bank details supposedly from you, is that real?",
+        Priority.CRITICAL,
+        'security concern: "new bank details"',
+    ),
+    (
+        "leaving us is still leaving",
+        "We have decided to leave and move our payroll elsewhere!!!",
+        Priority.HIGH,
+        '"leave"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "priority", "why"), OTHER_SENSES)
+def test_owner_phrases_in_another_sense(name: str, text: str, priority: Priority, why: str) -> None:
+    decision = decide(msg(text=text), None, OWNER, TeamLoad(), _NOW)
+    assert decision.priority is priority, decision.why
+    assert why in decision.why
