@@ -383,7 +383,11 @@ def _team_answers(store: MemoryStore) -> None:
 
 
 def run_pipeline(
-    devset: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid], labels: list[dict[str, Any]]
+    devset: Path,
+    team: Mapping[str, Any],
+    tabs: Mapping[str, Grid],
+    labels: list[dict[str, Any]],
+    answered: bool = True,
 ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], Counter[str]]:
     """Deliver each message, run one cycle at its Date, read the sheet back."""
     rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -405,7 +409,8 @@ def run_pipeline(
             (base / "mail" / "new" / label["file"]).write_bytes(raw)
             report = poll_cycle(rt, date.astimezone(UTC))
             totals.update(report.counts)
-            _team_answers(store)
+            if answered:
+                _team_answers(store)
             if not report.completed:
                 raise SystemExit(f"{label['file']}: cycle cut short: {report.problems}")
             got: dict[str, Any] = {"is_case": False, "reason": ""}
@@ -552,6 +557,11 @@ def main() -> None:
         action="store_true",
         help="keep team.yaml's max_concurrent_cases (the labels ignore capacity)",
     )
+    ap.add_argument(
+        "--unanswered",
+        action="store_true",
+        help="nobody answers during the replay (the old method: replies carry commitment breached)",
+    )
     args = ap.parse_args()
     team = yaml.safe_load((args.devset / "team.yaml").read_text())
     tabs = owner_tabs(team, keep_caps=args.keep_caps)
@@ -559,7 +569,7 @@ def main() -> None:
     if problems:
         raise SystemExit("tab problems:\n" + "\n".join(problems))
     labels = [json.loads(line) for line in (args.devset / "labels.jsonl").read_text().splitlines()]
-    rows, counts = run_pipeline(args.devset, team, tabs, labels)
+    rows, counts = run_pipeline(args.devset, team, tabs, labels, answered=not args.unanswered)
     print("== pipeline: poll_cycle per message (a reply scored by its own decision) ==")
     print("cycle counts: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()) if v))
     report(rows, args.show_misses)
