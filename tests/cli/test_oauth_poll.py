@@ -374,3 +374,43 @@ def _no_tokens_anywhere(
         f"{s[:7]}... in {where}" for where, text in places.items() for s in secrets if s in text
     ]
     assert not leaks
+
+
+def test_over_tls_as_in_production(
+    tmp_path: Path,
+    svc: TokenService,
+    dovecot_oauth: mailservers.Dovecot,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """IMAP on implicit TLS and SMTP with STARTTLS (AUTH only after the upgrade),
+    both verified against the test CA, with an msal app-only token."""
+    smtp = mailservers.SmtpServer(
+        dovecot_oauth.pki, mode="starttls", oauth2_url=svc.introspect_base
+    ).start()
+    try:
+        path, user = _setup(
+            tmp_path, "microsoft_app", svc, dovecot_oauth, smtp, monkeypatch, capsys
+        )
+        ca = dovecot_oauth.pki.ca_file
+        text = path.read_text()
+        text = text.replace(
+            f'port = {dovecot_oauth.port}\nsecurity = "plain"',
+            f'port = {dovecot_oauth.tls_port}\nsecurity = "tls"\nca_file = "{ca}"',
+        )
+        text = text.replace(
+            f'port = {smtp.port}\nsecurity = "plain"',
+            f'port = {smtp.port}\nsecurity = "starttls"\nca_file = "{ca}"',
+        )
+        assert text.count('security = "plain"') == 0
+        path.write_text(text)
+        user.append([mailservers.sample_message(5)])
+        assert cli.main(["poll", "--once", "--config", str(path)]) == 0
+        assert len(smtp.messages) == 1 and smtp.auth_attempts == [f"XOAUTH2 {user.name}"]
+        log = (dovecot_oauth.root / "dovecot.log").read_text()
+        logins = [
+            line for line in log.splitlines() if f"user=<{user.name}>, method=XOAUTH2" in line
+        ]
+        assert logins and all(", TLS" in line for line in logins), logins
+    finally:
+        smtp.stop()
