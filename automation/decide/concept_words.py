@@ -310,6 +310,65 @@ CALM = _alt(
 )
 
 
-def compile_words(fragment: str) -> re.Pattern[str]:
-    """``fragment`` as a case-insensitive regex bounded by non-word characters."""
-    return re.compile(r"(?<!\w)" + fragment + r"(?!\w)", re.IGNORECASE)
+# The same meanings in Japanese, Chinese and Korean, matched without word
+# boundaries (those scripts put no spaces between words).
+UNSPACED: dict[str, str] = {
+    "HALT": _alt(
+        "できません",
+        "できない",
+        "止まって",
+        "停止",
+        "使えません",
+        "届いていません",
+        "无法",
+        "不能",
+        "停了",
+        "没有到账",
+        "할 수 없",
+        "안 됩니다",
+        "멈췄",
+    ),
+    "CORE": _alt(
+        "給与",
+        "給料",
+        "支払",
+        "注文",
+        "決済",
+        "ログイン",
+        "工资",
+        "薪水",
+        "付款",
+        "订单",
+        "登录",
+        "급여",
+        "월급",
+        "지급",
+        "주문",
+        "로그인",
+    ),
+    "IMMINENT": _alt(
+        "今日", "本日", "明日", "至急", "今天", "明天", "马上", "오늘", "내일", "지금"
+    ),
+    "SECURITY": _alt(
+        "フィッシング",
+        "なりすまし",
+        "不正アクセス",
+        "漏洩",
+        "钓鱼",
+        "冒充",
+        "泄露",
+        "盗号",
+        "피싱",
+        "사칭",
+        "유출",
+        "해킹",
+    ),
+    "CALM": _alt("急ぎません", "急いでいません", "不急", "不着急", "급하지 않", "천천히"),
+}
+
+
+def compile_words(fragment: str, unspaced: str = "") -> re.Pattern[str]:
+    """``fragment`` as a case-insensitive regex bounded by non-word characters,
+    or ``unspaced`` (CJK words) anywhere."""
+    bounded = r"(?<!\w)" + fragment + r"(?!\w)"
+    return re.compile(bounded + ("|" + unspaced if unspaced else ""), re.IGNORECASE)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from automation.decide import concept_words as w
 
-_STOP = re.compile(r"[.!?;](?:\s|$)|\s-\s")
+_STOP = re.compile(r"[.!?;](?:\s|$)|[。！？]|\s-\s")
 _REACH = 300  # a sentence is looked for this far either side of a word
 _TRIES = 40  # occurrences of a first word examined (a body of one word repeated stays linear)
 _NEGATED = re.compile(
@@ -26,7 +26,7 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 _PATTERNS = {
-    name: w.compile_words(getattr(w, name))
+    name: w.compile_words(getattr(w, name), w.UNSPACED.get(name, ""))
     for name in (
         "HALT",
         "CORE",
