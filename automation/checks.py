@@ -89,7 +89,10 @@ def run(cfg: Config) -> tuple[list[str], int]:
     def store() -> str:
         from automation.cycle.decisions import DecisionSource
 
-        snapshot = wiring.build_store(cfg).load()
+        built = wiring.build_store(cfg)
+        if hasattr(built, "probe"):  # the workbook: locks, objects a save would drop
+            attempt(f"store file ({cfg.store.kind})", lambda: _probe(built))
+        snapshot = built.load()
         _, problems = DecisionSource().for_cycle(snapshot, _now())
         for problem in problems:
             lines.append(f"PROBLEM  tables: {problem}")

@@ -99,6 +99,11 @@ class StoreSchemaError(SheetdeskError):
     exit_code = 2
 
 
+class WorkbookUnusableError(StoreSchemaError):
+    """The local workbook cannot be read, or saving it would destroy something
+    the owner made (a text box, a form control); a person must act."""
+
+
 class ParseError(SheetdeskError):
     """A message cannot be handled at all (too big, empty, not mail); the cycle
     quarantines it with this error's message as the reason."""

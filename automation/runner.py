@@ -15,6 +15,13 @@ and never sooner than ``min_gap_seconds`` after the previous cycle started
 The interval schedule runs regardless, so the lifecycle's clocks (warnings,
 breaches, closing) still fire when no mail comes, and it is the whole story
 when the server has no IDLE.
+
+A failed cycle counts as a cycle (``--cycles 3`` ends after three attempts,
+whatever they did), and the next attempt backs off: the retry delay doubles
+with each consecutive failure, from the interval (at least ``MIN_RETRY_SECONDS``)
+up to ``MAX_RETRY_SECONDS``, and resets after a good cycle; neither the
+schedule nor new mail starts a cycle during the backoff.  So a cycle that fails
+at once (a poison store, a server down) never turns into a tight loop.
 """
 
 from __future__ import annotations
@@ -30,10 +37,20 @@ import schedule
 
 from automation import notify
 from automation.cycle.poll import CycleReport, Runtime, poll_cycle
-from automation.errors import TokenError
+from automation.errors import SheetdeskError, TokenError
 from automation.ports import MailWatcher
 
 log = logging.getLogger("sheetdesk.run")
+
+MIN_RETRY_SECONDS = 5.0
+MAX_RETRY_SECONDS = 900.0
+
+
+def retry_delay(interval: float, failures: int) -> float:
+    """Seconds to wait after ``failures`` consecutive failed cycles (``failures`` >= 1)."""
+    base = max(float(interval), MIN_RETRY_SECONDS)
+    cap = max(base, MAX_RETRY_SECONDS)
+    return min(cap, base * 2.0 ** min(failures - 1, 30))
 
 
 class Runner:
@@ -56,7 +73,10 @@ class Runner:
         self.interval = interval_seconds
         self.clock = clock
         self.stopping = False
-        self.cycles = 0
+        self.cycles = 0  # attempts, failed ones included
+        self.failures = 0  # consecutive failed cycles
+        self.last_exit = 0  # the exit code the last attempt maps to
+        self.resume_at = 0.0  # time.monotonic() before which no cycle starts (backoff)
         self.last: CycleReport | None = None
         self.scheduler = schedule.Scheduler()
         # Runs before each cycle (the OAuth2 sign-in check); a TokenError from it
@@ -72,12 +92,26 @@ class Runner:
             self.last = poll_cycle(self.runtime, self.clock())
             self.cycles += 1
             notify.send(f"STATUS=cycle {self.cycles}: {self.last.summary()}")
+            if self.last.completed:
+                self.failures = 0
+                self.last_exit = 0
+            else:
+                self._failed(self.last.exit_code)
         except TokenError as exc:
             log.error("%s", exc)
             self.stopping = True
             self.exit_code = exc.exit_code
-        except Exception:  # the guard: one bad cycle must not end the service
-            log.exception("poll cycle failed; the next one will retry")
+        except Exception as exc:  # the guard: one bad cycle must not end the service
+            self.cycles += 1
+            log.exception("poll cycle failed")
+            self._failed(exc.exit_code if isinstance(exc, SheetdeskError) else 1)
+
+    def _failed(self, exit_code: int) -> None:
+        self.failures += 1
+        self.last_exit = exit_code
+        delay = retry_delay(self.interval, self.failures)
+        log.warning("%d failed cycle(s) in a row; the next try is in %.0f s", self.failures, delay)
+        self.resume_at = time.monotonic() + delay
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         log.info("signal %s received: stopping after the current cycle", signum)
@@ -91,7 +125,7 @@ class Runner:
         if self.watcher is None:
             time.sleep(seconds)
             return
-        if not self.watcher.wait(seconds):
+        if not self.watcher.wait(seconds) or time.monotonic() < self.resume_at:
             return
         start = time.monotonic()
         earliest = max(start + self.settle, self._last_start + self.min_gap)
@@ -106,6 +140,8 @@ class Runner:
             self._job()
 
     def run(self, max_cycles: int | None = None) -> int:
+        """Cycle until stopped or ``max_cycles`` attempts; the exit code is 0 unless
+        the sign-in failed or the last attempt failed (then that failure's code)."""
         previous = {s: signal.signal(s, self._stop) for s in (signal.SIGTERM, signal.SIGINT)}
         watchdog = notify.Watchdog()
         try:
@@ -114,7 +150,8 @@ class Runner:
             self._job()  # the first cycle starts now, not one interval from now
             while not self.stopping and (max_cycles is None or self.cycles < max_cycles):
                 watchdog.pet()
-                self.scheduler.run_pending()
+                if time.monotonic() >= self.resume_at:
+                    self.scheduler.run_pending()
                 idle = self.scheduler.idle_seconds
                 self._pause(min(1.0, max(0.05, idle if idle is not None else 1.0)))
         finally:
@@ -124,4 +161,4 @@ class Runner:
                 signal.signal(sig, handler)
             self.scheduler.clear()
         log.info("stopped after %d cycle(s)", self.cycles)
-        return self.exit_code
+        return self.exit_code or (self.last_exit if self.failures else 0)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
@@ -34,6 +35,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.comments import Comment
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation.adapters.memory_store import (
@@ -42,21 +44,13 @@ from automation.adapters.memory_store import (
     check_changes,
     snapshot_local,
 )
-from automation.errors import StoreBusyError, StoreError
+from automation.adapters.workbook_files import all_locks, live_locks, unkept_objects
+from automation.adapters.workbook_files import lock_files as lock_files  # re-exported
+from automation.errors import StoreBusyError, StoreError, WorkbookUnusableError
 from automation.ports import ApplyResult, ChangeSet, Grid, Snapshot, TabSpec
 from automation.sheet import case_table as casetab
 from automation.sheet import layout as columns
-
-
-def lock_files(path: Path) -> list[Path]:
-    """Lock files a spreadsheet program leaves next to ``path`` while it is open.
-
-    LibreOffice: ``.~lock.<name>#``.  Excel: ``~$<name>``, and for longer names
-    ``~$`` replaces the first two characters.
-    """
-    name = path.name
-    candidates = [f".~lock.{name}#", f"~${name}", f"~${name[2:]}"]
-    return [path.parent / c for c in dict.fromkeys(candidates)]
+from automation.sheet.storable import storable
 
 
 def _text(value: Any) -> str:
@@ -73,9 +67,9 @@ def _text(value: Any) -> str:
 
 
 def _put(ws: Any, row: int, col: int, text: str) -> None:
-    """Write ``text`` as a literal string cell (0-based row/col)."""
+    """Write ``text`` as a literal string cell (0-based row/col), made storable."""
     cell = ws.cell(row=row + 1, column=col + 1)
-    cell.value = text if text != "" else None
+    cell.value = storable(text) if text != "" else None
     if text:
         cell.data_type = "s"  # never a formula, whatever the first character
 
@@ -107,11 +101,14 @@ class _WorkbookTabs:
         ws.freeze_panes = "A2"
 
     def insert_rows(self, tab: str, at: int, rows: Sequence[Sequence[str]]) -> None:
-        ws = self.wb[tab]
-        ws.insert_rows(at + 1, amount=len(rows))
-        for offset, row in enumerate(rows):
-            for col, text in enumerate(row):
-                _put(ws, at + offset, col, text)
+        """New rows go under the last used row, whatever ``at`` says.
+
+        openpyxl's ``insert_rows`` moves cells but not the formulas that point at
+        them, nor conditional formats or highlights, so inserting under the header
+        left a team's own ``=A5`` and its row colour on a different case.  Appending
+        shifts nothing; rows are found by Case ID anyway.
+        """
+        self.append_rows(tab, rows)
 
     def set_cells(self, tab: str, row: int, cells: Sequence[str | None]) -> None:
         ws = self.wb[tab]
@@ -148,6 +145,20 @@ def _dropdown(ws: Any, col: int, choices: Sequence[str]) -> None:
     ws.add_data_validation(rule)
 
 
+def _load(path: Path) -> Any:
+    """The workbook at ``path``; a damaged file is a clear error naming it, not a traceback."""
+    try:
+        return openpyxl.load_workbook(path)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the workbook ({exc.strerror})") from exc
+    except (zipfile.BadZipFile, InvalidFileException, ValueError, KeyError, SyntaxError) as exc:
+        raise WorkbookUnusableError(
+            f"{path}: this file is not a readable .xlsx workbook ({type(exc).__name__}); "
+            "sheetdesk did not change it. Open it in a spreadsheet program and save it as "
+            ".xlsx again, or restore a backup"
+        ) from exc
+
+
 def _stamp(path: Path) -> tuple[int, int, int]:
     st = path.stat()
     return (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -160,26 +171,40 @@ class WorkbookStore:
         self.path = Path(path)
 
     def _busy(self) -> None:
-        for lock in lock_files(self.path):
-            if lock.exists():
-                raise StoreBusyError(
-                    f"{self.path.name} is open in a spreadsheet program (found {lock.name}); "
-                    "close it to let sheetdesk write - nothing is lost, the work waits"
-                )
+        for lock in live_locks(self.path):
+            raise StoreBusyError(
+                f"{self.path.name} is open in a spreadsheet program ({lock.sentence()}); "
+                "close it to let sheetdesk write - nothing is lost, the work waits"
+            )
+
+    def _refuse_losses(self) -> None:
+        """Never save over a file holding objects openpyxl would drop."""
+        lost = unkept_objects(self.path) if self.path.exists() else []
+        if lost:
+            raise WorkbookUnusableError(
+                f"{self.path}: sheetdesk will not save this workbook, because saving would "
+                f"remove {'; '.join(lost)}. Nothing was changed. Move those objects to "
+                "another file (or delete them), then sheetdesk writes again"
+            )
 
     @contextlib.contextmanager
     def _open(self) -> Iterator[Any]:
         if not self.path.exists():
             raise StoreError(f"{self.path}: workbook not found (run `sheetdesk init`)")
-        try:
-            wb = openpyxl.load_workbook(self.path)
-        except (OSError, ValueError, KeyError) as exc:
-            kind = type(exc).__name__
-            raise StoreError(f"{self.path}: cannot read the workbook ({kind})") from exc
+        wb = _load(self.path)
         try:
             yield wb
         finally:
             wb.close()
+
+    def probe(self) -> str:
+        """For ``sheetdesk check``: can the next cycle write?  Raises when it cannot."""
+        if not self.path.exists():
+            raise StoreError(f"{self.path}: workbook not found (run `sheetdesk init`)")
+        self._busy()
+        self._refuse_losses()
+        notes = [info.sentence() for info in all_locks(self.path)]
+        return "; ".join(notes) if notes else f"{self.path.name} can be written"
 
     def load(self) -> Snapshot:
         """Read every tab; a workbook open elsewhere is still readable."""
@@ -192,6 +217,7 @@ class WorkbookStore:
         if changes.empty:
             return ApplyResult()
         self._busy()
+        self._refuse_losses()
         before = _stamp(self.path) if self.path.exists() else None
         with self._open() as wb:
             result = apply_local(_WorkbookTabs(wb), changes)
@@ -201,9 +227,10 @@ class WorkbookStore:
     def initialize(self, specs: Sequence[TabSpec]) -> list[str]:
         """Create the file and any missing tab; existing tabs are left alone."""
         self._busy()
+        self._refuse_losses()
         fresh = not self.path.exists()
         before = None if fresh else _stamp(self.path)
-        wb = openpyxl.Workbook() if fresh else openpyxl.load_workbook(self.path)
+        wb = openpyxl.Workbook() if fresh else _load(self.path)
         default = wb.active if fresh else None
         tabs = _WorkbookTabs(wb)
         created: list[str] = []

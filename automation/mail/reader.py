@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.headerregistry import HeaderRegistry
 from email.message import Message as MimePart
@@ -33,6 +33,7 @@ from automation.mail.header_block import cap_header_block
 from automation.mail.mime import decode_words, extract
 from automation.mail.new_text import split_new_text
 from automation.model import Address, Message
+from automation.sheet.storable import storable
 
 MB = 1024 * 1024
 _ADDRESS_FIELDS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender", "resent-from"})
@@ -41,6 +42,7 @@ _ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ADDRESS = re.compile(r"[^\s<>\"',;:()\[\]@]+@[^\s<>\"',;:()\[\]@]+")
 _SPACES = re.compile(r"\s+")
 _SYNTHETIC_DOMAIN = "sheetdesk.invalid"
+_DATE_MARGIN = timedelta(days=3660)  # room for due times and clocks computed from a Date
 
 
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -116,6 +118,10 @@ def _unshield(name: str, words: list[str]) -> str:
     return _SPACES.sub(" ", "".join(ch if ch.isprintable() else " " for ch in text)).strip()
 
 
+def _plausible(email: str) -> bool:
+    return "@" in email and not any(ch.isspace() for ch in email)
+
+
 @functools.lru_cache(maxsize=4096)  # pure, and customers write more than once
 def _addresses(raw: str) -> tuple[Address, ...]:
     """Mailboxes in an address header; garbage yields what can be salvaged."""
@@ -129,9 +135,12 @@ def _addresses(raw: str) -> tuple[Address, ...]:
                 found.append(Address(_unshield(addr.display_name or "", words), email))
     except Exception:  # fall through to the lenient parser
         found = []
+    # Undecodable bytes in a display name can make the parsers return the name
+    # as if it were the address; an "address" without "@" is never kept.
+    found = [a for a in found if _plausible(a.email)]
     if not found:
         for name, email in getaddresses([raw]):
-            if email.strip():
+            if _plausible(email.strip()):
                 found.append(Address(_unshield(name, words), email.strip().lower()))
     if not found:  # last resort: anything shaped like an address
         found = [Address("", m.group().lower()) for m in _BARE_ADDRESS.finditer(raw)]
@@ -143,7 +152,9 @@ def _ids(raw: str) -> tuple[str, ...]:
     ids = _ID.findall(raw)
     if not ids:  # some mailers omit the angle brackets
         ids = [t.strip("<>,;") for t in raw.split() if "@" in t]
-    return tuple(dict.fromkeys(i for i in ids if i))
+    # An id is compared with the Thread IDs the store kept, so it is made storable
+    # here once: a NUL or invalid UTF-8 in a Message-ID must still match next time.
+    return tuple(dict.fromkeys(storable(i) for i in ids if i))
 
 
 def _date(raw: str | None, defects: list[str]) -> datetime | None:
@@ -156,6 +167,12 @@ def _date(raw: str | None, defects: list[str]) -> datetime | None:
         return None
     if value.tzinfo is None:  # "-0000": the time is UTC, the zone unknown (RFC 5322)
         value = value.replace(tzinfo=UTC)
+    try:  # year 9999 in a far zone: later arithmetic would overflow, so drop it here
+        (value.astimezone(UTC) + _DATE_MARGIN) - _DATE_MARGIN
+        (value.astimezone(UTC) - _DATE_MARGIN) + _DATE_MARGIN
+    except OverflowError:
+        defects.append(f"Date header out of range {raw[:60]!r}")
+        return None
     return value
 
 

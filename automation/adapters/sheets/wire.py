@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from automation.errors import StoreError
+from automation.sheet.storable import storable
 
 JsonObj = dict[str, Any]
 ANCHOR_KEY = "sheetdesk.case"
@@ -100,7 +101,7 @@ def parse_book(body: Any) -> dict[str, TabData]:
 
 
 def _cell(text: str | None) -> JsonObj:
-    return {"userEnteredValue": {"stringValue": text}} if text else {}
+    return {"userEnteredValue": {"stringValue": storable(text)}} if text else {}
 
 
 def row_data(rows: Sequence[Sequence[str]]) -> list[JsonObj]:
@@ -207,7 +208,7 @@ def by_anchor(metadata_id: int, cells: Sequence[str | None]) -> JsonObj:
     return {
         "dataFilter": {"developerMetadataLookup": {"metadataId": metadata_id}},
         "majorDimension": "ROWS",
-        "values": [list(cells)],
+        "values": [[None if c is None else storable(c) for c in cells]],
     }
 
 
