@@ -261,6 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Everything sheetdesk creates (state files, ledger, outbox, a new workbook)
+    # holds customer data: owner-only by default (issue 11).
+    umask = os.umask(0o077)
     _setup_logging(args.verbose, args.quiet, args.log_format)
     try:
         code: int = args.func(args)
@@ -269,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    finally:
+        os.umask(umask)  # main() is also called in-process (tests, the demo)
     return code
 
 

@@ -122,6 +122,10 @@ class PollConfig:
     ack_limit_per_sender: int = 3
     ack_window_minutes: int = 60
     max_message_bytes: int = 26_214_400
+    # Issue 11: whose Authentication-Results to trust (else only the topmost header),
+    # and whether a colleague at the customer's domain may join the customer's case.
+    authserv_ids: tuple[str, ...] = ()
+    thread_same_domain: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ An ``fcntl.flock`` on a file in the state directory.  The kernel drops the lock
 when its holder dies, however it dies (kill -9 included), so a crashed holder
 never leaves a stale lock behind, and no lock is ever "broken" by guesswork.
 The holder writes its PID into the file so the second process can say who
-holds it.
+holds it.  The state directory is made 0700 and the lock file 0600.
 """
 
 from __future__ import annotations
@@ -17,14 +17,24 @@ from types import TracebackType
 from automation.errors import LockHeldError
 
 
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and parents) and make it 0700: the state directory holds
+    customer data (the ledger's Message-IDs, cached tables), so only the owner
+    may list or read it.  An existing directory is tightened, not refused."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
+
+
 class RunnerLock:
     def __init__(self, state_dir: Path) -> None:
         self.path = state_dir / "sheetdesk.lock"
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        private_dir(self.path.parent)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)  # a lock file left by an older version was 0644
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -63,7 +63,7 @@ class FileOutbox:
     def send(self, messages: Sequence[EmailMessage]) -> list[SendResult]:
         results = []
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise OutboxError(
                 f"cannot create the outbox folder {self.folder} ({exc.strerror})"
@@ -87,7 +87,8 @@ class FileOutbox:
     def _write(self, target: Path, data: bytes) -> None:
         tmp = self.folder / f".tmp-{uuid.uuid4().hex}"
         try:
-            with open(tmp, "wb") as fh:
+            # 0600: an outgoing email is customer data (created so, never widened).
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())

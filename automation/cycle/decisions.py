@@ -20,6 +20,7 @@ from automation.state import last_tables, save_tables
 from automation.tables.owner_tables import DEFAULT_TABLES, Tables
 from automation.tables.parse_tabs import parse_tables
 from automation.tables.schema import TEAM
+from automation.tables.tab_titles import find_owner_tabs
 
 
 class CoreDecider:
@@ -51,17 +52,22 @@ class DecisionSource:
     def __init__(self, state: StateDir | None = None) -> None:
         self.state = state
         self.last_good: Tables | None = None
+        self.last_titles: frozenset[str] = frozenset()  # the tabs the last valid tables had
         tabs = last_tables(state) if state is not None else {}
         if tabs:
             tables, problems = parse_tables(tabs)
             self.last_good = None if problems else tables
+            self.last_titles = frozenset(tabs) if not problems else frozenset()
 
     def for_cycle(self, snapshot: Snapshot, now: datetime) -> tuple[CoreDecider, list[str]]:
-        problems: list[str] = []
-        if TEAM not in snapshot.tabs:
+        tabs, problems = find_owner_tabs(snapshot.tabs, self.last_titles)
+        if problems or TEAM not in tabs:
             tables = self.last_good or DEFAULT_TABLES
+            if problems:
+                kept = "the last valid tables" if self.last_good else "the safe defaults"
+                problems.append(f"owner tabs missing: using {kept} until fixed")
         else:
-            parsed, problems = parse_tables(snapshot.tabs)
+            parsed, problems = parse_tables(tabs)
             if problems:
                 tables = self.last_good or DEFAULT_TABLES
                 kept = "the last valid tables" if self.last_good else "the safe defaults"
@@ -69,6 +75,7 @@ class DecisionSource:
             else:
                 tables = parsed
                 if tables != self.last_good and self.state is not None:
-                    save_tables(self.state, snapshot.tabs)
+                    save_tables(self.state, tabs)
                 self.last_good = tables
+                self.last_titles = frozenset(tabs)
         return CoreDecider(tables, team_load_from_cases(list(snapshot.cases))), problems

@@ -15,12 +15,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from automation.cycle import followups
+from automation.cycle import followups, joining
 from automation.cycle.followups import Decider, Followup
 from automation.cycle.plan import IntakeSettings, Work
 from automation.errors import ParseError
 from automation.mail.classify import classify
 from automation.mail.reader import parse_message
+from automation.mail.sender_auth import (
+    UNCHECKED,
+    SenderAuth,
+    no_echo_note,
+    reply_target,
+    sender_auth,
+    unverified,
+)
 from automation.model import CaseRow, InboxItem, Message, Verdict, frozen_map
 from automation.outgoing.compose import usable_address
 from automation.ports import NewCase
@@ -120,16 +128,47 @@ class Intake:
             self._non_case(message, verdict, now)
             return
         seen = self.index.seen(message)
-        if seen is not None:
-            # Already on a case (a crash after the sheet write, or a re-delivery).
-            self.counts["duplicate"] += 1
-            self.done_on_create.append(message.key)
+        if seen is not None and seen in self.cases:
+            if joining.same_message(self.cases[seen], message):
+                # Already on a case (a crash after the sheet write, or a re-delivery).
+                self.counts["duplicate"] += 1
+                self._repair_thread(seen, message)
+                self.done_on_create.append(message.key)
+                return
+            # Same id, another sender or another text: a different message, never dropped.
+            self.counts["reused Message-ID"] += 1
+            message = joining.with_reused_id(message)
+            if self.index.seen(message) is not None:
+                self.counts["duplicate"] += 1
+                self.done_on_create.append(message.key)
+                return
+        auth = sender_auth(message.headers, s.authserv_ids)
+        claimed = [(c, how) for c, how in self.index.candidates(message) if c in self.cases]
+        for case_id, _how in claimed:
+            if joining.may_join(self.cases[case_id], message, auth, s.thread_same_domain):
+                self._reply(case_id, message, now)
+                return
+        link = joining.stranger_note(*claimed[0], message) if claimed else ""
+        if link:
+            self.counts["different sender"] += 1
+        self._new_case(message, now, auth, link)
+
+    def _repair_thread(self, case_id: str, message: Message) -> None:
+        """Put a re-delivered message's id back into a Thread IDs cell a person cleared."""
+        row = self.cases[case_id]
+        thread = split_ids(row.get(columns.THREAD_IDS, ""))
+        if message.message_id.lower() in {t.lower() for t in thread}:
             return
-        case_id, _how = self.index.match(message)
-        if case_id is not None and case_id in self.cases:
-            self._reply(case_id, message, now)
-        else:
-            self._new_case(message, now)
+        ours = [e.message_id for e in sentlog.parse(row.get(columns.SENT_LOG, ""))]
+        known = {t.lower() for t in thread}
+        ids = [message.message_id, *thread, *(m for m in ours if m.lower() not in known)]
+        change = {columns.THREAD_IDS: columns.cap_cell(" ".join(f"<{m}>" for m in ids))}
+        row.update(change)
+        target = self.creates if case_id in self.creates else self.updates
+        target.setdefault(case_id, {}).update(change)
+        self.index.add_case(case_id, ids)
+        self.index.damaged.pop(case_id, None)
+        self.counts["thread ids repaired"] += 1
 
     def _non_case(self, message: Message, verdict: Verdict, now: datetime) -> None:
         self.counts[f"non-case {verdict.kind.value}"] += 1
@@ -167,26 +206,28 @@ class Intake:
         self.quarantined.append(key)
 
     # ---------------------------------------------------------------- cases
-    def _new_case(self, message: Message, now: datetime) -> None:
+    def _new_case(
+        self, message: Message, now: datetime, auth: SenderAuth = UNCHECKED, link: str = ""
+    ) -> None:
         s = self.settings
         number = self.next_number
         case_id = s.tagger.case_id(number)
-        decision = self.decider.decide(message, None, now)
-        customer = message.reply_address
+        decision = self.decider.decide(unverified(message, auth), None, now)
+        customer, reply_note = reply_target(message, auth)
         email = customer.email if customer else ""
         ack_id = sentlog.outgoing_id(case_id, "ack", message.message_id, s.message_id_domain)
         entries: list[sentlog.Entry] = []
-        note = ""
+        note = "\n".join(n for n in (link, reply_note, no_echo_note(auth)) if n)
         if not customer or not usable_address(email):
             shown = f" ({email})" if email else ""
-            note = f"no usable reply address{shown}: no acknowledgement sent"
+            note = f"{note}\nno usable reply address{shown}: no acknowledgement sent".strip()
             self.counts["ack impossible"] += 1
         elif self._ack_allowed(email, now):
             entries.append(sentlog.Entry("ack", ack_id, sentlog.PENDING, now))
             self.acks.setdefault(email, []).append(now)
         else:
             entries.append(sentlog.Entry("ack", ack_id, sentlog.SUPPRESSED, now, "rate-cap"))
-            note = (
+            note = (note + "\n" if note else "") + (
                 f"acknowledgement suppressed: {s.ack_limit_per_sender} already sent to "
                 f"{email} within {int(s.ack_window.total_seconds() // 60)} min "
                 "(possible auto-responder loop)"
@@ -244,8 +285,13 @@ class Intake:
             columns.LATEST_TEXT: _latest_text(message),
             columns.THREAD_IDS: columns.cap_cell(" ".join(f"<{m}>" for m in thread)),
         }
+        auth = sender_auth(message.headers, s.authserv_ids)
         judged = followups.redecide(
-            self.decider, s.fmt_time, CaseRow(case_id, frozen_map(row)), message, now
+            self.decider,
+            s.fmt_time,
+            CaseRow(case_id, frozen_map(row)),
+            unverified(message, auth),
+            now,
         )
         change.update(judged.changes[case_id])
         self.counts.update(judged.counts)

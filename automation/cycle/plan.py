@@ -30,6 +30,8 @@ class IntakeSettings:
     ack_limit_per_sender: int
     ack_window: timedelta
     fmt_time: Callable[[datetime], str]
+    authserv_ids: tuple[str, ...] = ()  # whose Authentication-Results to trust
+    thread_same_domain: bool = False  # a colleague at the customer's domain may join
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class CyclePlan:
             max_message_bytes=poll.max_message_bytes,
             ack_limit_per_sender=poll.ack_limit_per_sender,
             ack_window=timedelta(minutes=poll.ack_window_minutes),
+            authserv_ids=poll.authserv_ids,
+            thread_same_domain=poll.thread_same_domain,
             fmt_time=fmt,
         )
         policy = Policy(

@@ -13,6 +13,7 @@ from typing import Any
 
 from automation.config import Config
 from automation.lifecycle import events
+from automation.mail.sender_auth import NO_ECHO_NOTE
 from automation.model import Address
 from automation.outgoing import compose
 from automation.outgoing.compose import Outgoing, thread_headers
@@ -87,7 +88,9 @@ def ack_context(values: Mapping[str, str], config: Config) -> dict[str, Any]:
     number = "".join(ch for ch in case_id if ch.isdigit())
     tag = config.business.case_tag.format(number=int(number)) if number else case_id
     customer = customer_of(values)
-    name = customer.name if customer else ""
+    # Issue 11: nothing of a DMARC-failing sender's own text is echoed (backscatter).
+    echo = NO_ECHO_NOTE not in values.get("Poller note", "")
+    name = customer.name if customer and echo else ""
     priority = effective_priority(values).label
     due = cell_time(values.get("First response due", ""))
     tz = parse_offset(values.get("Customer time zone", ""))
@@ -110,7 +113,7 @@ def ack_context(values: Mapping[str, str], config: Config) -> dict[str, Any]:
         "case": {
             "id": case_id,
             "tag": tag,
-            "subject": values.get("Subject", ""),
+            "subject": values.get("Subject", "") if echo else "",
             "priority": priority,
             "team": ROLE_TEAMS.get(values.get("Role", ""), values.get("Role", "") or "support"),
             "assignee": effective_assignee(values),

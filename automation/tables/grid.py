@@ -36,6 +36,12 @@ class Row:
         return cell_name(self.sheet.title, self.index, col if col is not None else 0)
 
     def problem(self, column: str, text: str) -> None:
+        value = self.get(column)
+        if value.startswith("="):  # the workbook gives formulas as typed: say so
+            text = (
+                f"holds a formula ({value[:60]}); sheetdesk reads what is typed, not what a "
+                "formula computes: type the value itself"
+            )
         self.sheet.problems.append(f"{self.where(column)}: {text}")
 
 

@@ -15,7 +15,7 @@ import pytest
 from automation.adapters.workbook_store import WorkbookStore
 from automation.cycle.poll import poll_cycle
 from automation.mail.reader import parse_message
-from tests.cycle.test_cycle import NOW, deliver, make_runtime, mail
+from tests.cycle.test_cycle import NOW, deliver, mail, make_runtime
 
 
 def raw(
