@@ -55,6 +55,9 @@ class InboxItem:
     key: str
     raw: bytes
     received_at: datetime | None = None
+    # The message's full size when ``raw`` holds its header only (it was over the
+    # size limit, so the inbox never downloaded the body); None when ``raw`` is whole.
+    oversized: int | None = None
 
 
 @dataclass(frozen=True)

@@ -63,10 +63,16 @@ def build_inbox(cfg: Config, tokens: TokenSource | None = None) -> Inbox:
         password = _credential(
             cfg, "inbox.imap.password", imap.auth, imap.password_env, imap.password_file, tokens
         )
-        return ImapInbox(imap, password, cfg.path(cfg.poll.state_dir), base_dir=Path(cfg.base_dir))
+        return ImapInbox(
+            imap,
+            password,
+            cfg.path(cfg.poll.state_dir),
+            base_dir=Path(cfg.base_dir),
+            max_bytes=cfg.poll.max_message_bytes,
+        )
     from automation.adapters.maildir_inbox import MaildirInbox
 
-    return MaildirInbox(cfg.inbox.maildir, Path(cfg.base_dir))
+    return MaildirInbox(cfg.inbox.maildir, Path(cfg.base_dir), cfg.poll.max_message_bytes)
 
 
 def build_watcher(cfg: Config, tokens: TokenSource | None = None) -> MailWatcher:

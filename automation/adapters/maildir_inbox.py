@@ -64,10 +64,25 @@ def _move_no_clobber(src: Path, dst: Path) -> None:
     os.unlink(src)
 
 
+_HEADER_BYTES = 256 * 1024
+
+
+def _header_of(path: Path) -> bytes:
+    """The header block of the message at ``path``, read in bounded steps."""
+    with path.open("rb") as fh:
+        head = fh.read(_HEADER_BYTES)
+    for end in (b"\r\n\r\n", b"\n\n"):
+        at = head.find(end)
+        if at >= 0:
+            return head[: at + len(end)]
+    return head
+
+
 class MaildirInbox:
     """``Inbox`` over a local Maildir."""
 
-    def __init__(self, cfg: MaildirConfig, base_dir: Path) -> None:
+    def __init__(self, cfg: MaildirConfig, base_dir: Path, max_bytes: int = 26_214_400) -> None:
+        self.max_bytes = max_bytes  # larger messages are read headers-only
         path = Path(cfg.path).expanduser()
         self.root = path if path.is_absolute() else base_dir / path
         self.processed = self.root / PROCESSED_FOLDER
@@ -114,7 +129,8 @@ class MaildirInbox:
             if QUARANTINE_FLAG in flags:
                 continue
             try:
-                raw = path.read_bytes()
+                size = path.stat().st_size  # the size first: never read a huge body
+                raw = path.read_bytes() if size <= self.max_bytes else _header_of(path)
             except FileNotFoundError:
                 continue  # moved away by a mail program since we listed it
             except OSError as exc:
@@ -123,6 +139,7 @@ class MaildirInbox:
                 key=f"maildir:{unique}",
                 raw=raw,
                 received_at=datetime.fromtimestamp(mtime_ns / 1e9, tz=UTC),
+                oversized=None if size <= self.max_bytes else size,
             )
             count += 1
             if count >= limit:

@@ -20,7 +20,7 @@ from automation.cycle.followups import Decider, Followup
 from automation.cycle.plan import IntakeSettings, Work
 from automation.errors import ParseError
 from automation.mail.classify import classify
-from automation.mail.reader import parse_message
+from automation.mail.reader import MB, parse_message
 from automation.mail.sender_auth import (
     UNCHECKED,
     SenderAuth,
@@ -100,6 +100,9 @@ class Intake:
     # ------------------------------------------------------------- messages
     def take(self, item: InboxItem, now: datetime) -> None:
         """Handle one fetched message; never raises."""
+        if item.oversized is not None:  # the inbox read its header only
+            self._oversized(item, now)
+            return
         try:
             message = parse_message(item.raw, item.key, max_bytes=self.settings.max_message_bytes)
         except ParseError as exc:
@@ -112,6 +115,15 @@ class Intake:
             self._route(message, now)
         except Exception as exc:
             self._quarantine(item.key, now, f"{type(exc).__name__}: {exc}", message)
+
+    def _oversized(self, item: InboxItem, now: datetime) -> None:
+        size, limit = (item.oversized or 0) / MB, self.settings.max_message_bytes / MB
+        reason = f"cannot parse: message is {size:.1f} MB, over the {limit:.0f} MB limit"
+        try:  # the header alone names sender, subject and id for the Quarantine row
+            head = parse_message(item.raw, item.key, max_bytes=self.settings.max_message_bytes)
+        except Exception:
+            head = None
+        self._quarantine(item.key, now, reason, head)
 
     def _route(self, message: Message, now: datetime) -> None:
         s = self.settings

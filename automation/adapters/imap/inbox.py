@@ -15,8 +15,12 @@ Contract (on top of ``automation.ports.Inbox``):
   raises ``n``.  Wiping ``state_dir`` costs a longer search, never a wrong
   one; a new UIDVALIDITY starts over from UID 1 (dedupe by Message-ID happens
   downstream).
-* Round trips per cycle: a fixed few plus ``ceil(n / fetch_chunk)`` FETCHes
-  (``round_trips`` counts every tagged command).
+* Round trips per cycle: a fixed few, one FETCH of ``RFC822.SIZE`` per 1000
+  messages, plus the body FETCHes, each at most ``fetch_chunk`` messages and
+  about ``FETCH_BYTES`` (``round_trips`` counts every tagged command).
+* Bounded memory: sizes are read before any body; a message over
+  ``max_bytes`` is fetched headers-only and handed on with ``oversized`` set,
+  so the cycle quarantines it without ever holding its body.
 * Mail is never deleted or expunged.  ``mark_processed`` uses UID MOVE to
   ``processed_folder`` (created if missing); without MOVE it sets the keyword
   ``$SheetdeskProcessed`` instead.  COPY + EXPUNGE is deliberately not used.
@@ -60,6 +64,34 @@ PROCESSED_KEYWORD = "$SheetdeskProcessed"
 QUARANTINED_KEYWORD = "$SheetdeskQuarantined"
 _FORBIDDEN_TARGETS = (b"\\Trash", b"\\Junk")  # mail put there gets deleted by the server
 _IDS_PER_SEARCH = 25
+_SIZES_PER_FETCH = 1000
+FETCH_BYTES = 16 * 1024 * 1024  # one FETCH asks for at most about this many bytes
+
+
+def byte_batches(
+    uids: Sequence[int], sizes: dict[int, int], max_count: int, max_bytes: int
+) -> Iterator[tuple[list[int], bool]]:
+    """``uids`` in FETCH batches: (batch, whole).  A whole batch holds at most
+    ``max_count`` messages and about ``FETCH_BYTES`` (a single message up to
+    ``max_bytes`` goes alone); a message over ``max_bytes`` is fetched alone and
+    headers only (``whole`` False), so memory never grows with its size."""
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if size > max_bytes:
+            if batch:
+                yield batch, True
+                batch, total = [], 0
+            yield [uid], False
+            continue
+        if batch and (len(batch) >= max_count or total + size > FETCH_BYTES):
+            yield batch, True
+            batch, total = [], 0
+        batch.append(uid)
+        total += size
+    if batch:
+        yield batch, True
 
 
 class ImapInbox:
@@ -72,12 +104,14 @@ class ImapInbox:
         state_dir: Path,
         *,
         base_dir: Path | None = None,
+        max_bytes: int = 26_214_400,
     ) -> None:
         if not cfg.host:
             raise ConfigError("inbox.imap.host: required")
         if cfg.fetch_chunk < 1:
             raise ConfigError("inbox.imap.fetch_chunk: must be at least 1")
         self.cfg = cfg
+        self.max_bytes = max_bytes  # larger messages are read headers-only
         self._password = password
         self._base_dir = base_dir
         self._checkpoint_path = state_dir / "imap-checkpoint.json"
@@ -227,23 +261,38 @@ class ImapInbox:
         # "n:*" always includes the highest UID, even when it is below n.
         uids = sorted(uid for uid in found if uid >= start)[:limit]
         self._pending, self._handled, self._pending_validity = uids, set(), validity
-        chunk = self.cfg.fetch_chunk
-        for i in range(0, len(uids), chunk):
-            batch = uids[i : i + chunk]
+        sizes = self._sizes(client, uids)
+        for batch, whole in byte_batches(uids, sizes, self.cfg.fetch_chunk, self.max_bytes):
+            part = "BODY.PEEK[]" if whole else "BODY.PEEK[HEADER]"
             try:
-                data = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
+                data = client.fetch(batch, [part, "INTERNALDATE"])
             except (imaplib.IMAP4.error, OSError) as exc:
                 raise self._failed(f"fetching messages from {self.cfg.folder}", exc) from exc
+            got = b"BODY[]" if whole else b"BODY[HEADER]"
             for uid in batch:
-                item = data.get(uid)
-                if item is None or b"BODY[]" not in item:
+                item = data.pop(uid, None)
+                if item is None or got not in item:
                     self._handled.add(uid)  # gone meanwhile (moved by a person)
                     continue
                 yield InboxItem(
                     key=f"imap:{validity}:{uid}",
-                    raw=bytes(item[b"BODY[]"]),
+                    raw=bytes(item[got]),
                     received_at=item.get(b"INTERNALDATE"),
+                    oversized=None if whole else sizes.get(uid, 0),
                 )
+
+    def _sizes(self, client: CountingClient, uids: list[int]) -> dict[int, int]:
+        """RFC822.SIZE of each message, asked before any body is fetched."""
+        sizes: dict[int, int] = {}
+        for i in range(0, len(uids), _SIZES_PER_FETCH):
+            batch = uids[i : i + _SIZES_PER_FETCH]
+            try:
+                data = client.fetch(batch, ["RFC822.SIZE"])
+            except (imaplib.IMAP4.error, OSError) as exc:
+                raise self._failed(f"reading message sizes in {self.cfg.folder}", exc) from exc
+            for uid, item in data.items():
+                sizes[uid] = int(item.get(b"RFC822.SIZE", 0) or 0)
+        return sizes
 
     def _uids_for(self, keys: Sequence[str]) -> list[int]:
         info = self._select(self.cfg.folder)
