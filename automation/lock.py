@@ -15,15 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from automation.errors import LockHeldError
-
-
-def private_dir(path: Path) -> None:
-    """Create ``path`` (and parents) and make it 0700: the state directory holds
-    customer data (the ledger's Message-IDs, cached tables), so only the owner
-    may list or read it.  An existing directory is tightened, not refused."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o700)
+from automation.state import ensure_dir
 
 
 class RunnerLock:
@@ -32,7 +24,7 @@ class RunnerLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        private_dir(self.path.parent)
+        ensure_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         os.fchmod(fd, 0o600)  # a lock file left by an older version was 0644
         try:

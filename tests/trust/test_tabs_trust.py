@@ -15,6 +15,7 @@ import pytest
 
 from automation.cycle.decisions import DecisionSource
 from automation.ports import Snapshot
+from automation.state import FileStateDir
 from automation.tables.parse_tabs import parse_tables
 from tests.support.decide_builders import TEAM_HEADER, TEAM_ROWS, base_tabs
 
@@ -40,7 +41,7 @@ def test_titles_match_after_trimming_and_case(title: str) -> None:
 def test_a_renamed_tab_is_a_problem_not_a_silent_default(
     tmp_path: Path, old: str, new: str
 ) -> None:
-    cache = tmp_path / "tables.json"
+    cache = FileStateDir(tmp_path / "state")
     source = DecisionSource(cache)
     good, problems = source.for_cycle(Snapshot((), base_tabs()), NOW)
     assert problems == []
