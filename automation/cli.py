@@ -81,6 +81,8 @@ def _cmd_poll(args: argparse.Namespace) -> int:
             wiring.sign_in(cfg, tokens, runtime.store, now)
             report = poll_cycle(runtime, now)
         finally:
+            if runtime.lease is not None:
+                runtime.lease.release()
             runtime.inbox.close()
     print(f"sheetdesk: {report.summary()}")
     for problem in report.problems:
@@ -108,6 +110,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             return runner.run(args.cycles)
         finally:
             watcher.close()
+            if runtime.lease is not None:
+                runtime.lease.release()
             runtime.inbox.close()
 
 

@@ -146,6 +146,22 @@ class TabSpec:
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+class Lease(Protocol):
+    """One runner per mailbox, whatever its host or state directory (issue 11).
+
+    Real adapter: a folder in the IMAP mailbox (``adapters/imap/lease.py``);
+    embedded: an ``flock`` in the Maildir's root (``adapters/maildir_lease.py``).
+    """
+
+    def hold(self, now: datetime) -> None:
+        """Acquire or renew before a cycle; ``LockHeldError`` when another runner has it."""
+        ...
+
+    def release(self) -> None:
+        """Give it up at exit (only if still ours); never raises."""
+        ...
+
+
 class CaseStore(Protocol):
     """The spreadsheet: the Cases tab plus the owner-edited tabs.
 

@@ -8,18 +8,18 @@ no accounts; each real adapter (IMAP, Google Sheets, SMTP) is picked by
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from automation.adapters.oauth.login import OAuth2Login
 from automation.config import Config
 from automation.cycle.decisions import DecisionSource
 from automation.cycle.poll import Runtime
-from automation.errors import SheetdeskError, TokenError, TokenServiceError
+from automation.errors import ConfigError, SheetdeskError, TokenError, TokenServiceError
 from automation.outgoing.contexts import sample_context
 from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
-from automation.ports import CaseStore, Inbox, MailWatcher, Outbox, TokenSource
+from automation.ports import CaseStore, Inbox, Lease, MailWatcher, Outbox, TokenSource
 from automation.secrets import Secret, resolve
 from automation.state import FileStateDir
 
@@ -52,7 +52,18 @@ def _credential(
         source = tokens if tokens is not None else build_tokens(cfg)
         assert source is not None  # auth = "oauth2" on this very server
         return OAuth2Login(source, cfg.oauth2.mechanism)
-    return resolve(key, env, file, Path(cfg.base_dir))
+    return _ascii(key, resolve(key, env, file, Path(cfg.base_dir)))
+
+
+def _ascii(key: str, secret: Secret) -> Secret:
+    """IMAP LOGIN and SMTP AUTH PLAIN/LOGIN as the standard library sends them carry
+    ASCII only; a non-ASCII password used to end in a UnicodeEncodeError traceback."""
+    if secret and not secret.reveal().isascii():
+        raise ConfigError(
+            f"{key}: the password contains non-ASCII characters, which the login "
+            "command cannot carry; set an ASCII password (or an app password) for this account"
+        )
+    return secret
 
 
 def build_inbox(cfg: Config, tokens: TokenSource | None = None) -> Inbox:
@@ -134,6 +145,19 @@ def build_templates(cfg: Config) -> TemplateSet:
     return TemplateSet(owner, sample_context(cfg))
 
 
+def build_lease(cfg: Config, inbox: Inbox) -> Lease:
+    """One runner per mailbox (issue 11): stale after three intervals (at least 5 min)."""
+    make = getattr(inbox, "lease", None)
+    if make is not None:
+        stale = timedelta(seconds=max(3 * cfg.poll.interval_seconds, 300))
+        lease: Lease = make(stale)
+        return lease
+    from automation.adapters.maildir_lease import MaildirLease
+
+    root = getattr(inbox, "root", None)
+    return MaildirLease(root if isinstance(root, Path) else cfg.path(cfg.poll.state_dir))
+
+
 def build_runtime(cfg: Config, tokens: TokenSource | None = None) -> Runtime:
     inbox = build_inbox(cfg, tokens)
     state = FileStateDir(cfg.path(cfg.poll.state_dir))
@@ -147,6 +171,7 @@ def build_runtime(cfg: Config, tokens: TokenSource | None = None) -> Runtime:
         decisions=DecisionSource(state),
         ledger=ledger,
         state=state,
+        lease=build_lease(cfg, inbox),
     )
 
 

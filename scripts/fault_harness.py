@@ -31,6 +31,7 @@ from tests.faults import test_robot as robot
 from tests.faults import test_security as security
 from tests.faults import test_smtp as smtp
 from tests.faults import test_state as state
+from tests.faults import test_two_runners as two_runners
 from tests.support import mailservers
 from tests.support.faults import Figure, World, backlog, corpus, world
 
@@ -46,6 +47,7 @@ CI: Sizes = {
     "state": 30,
     "robot": 5,
     "hostile": 20,
+    "two-runners": 60,
 }
 FULL: Sizes = {
     "backlog": 1000,
@@ -58,6 +60,7 @@ FULL: Sizes = {
     "state": 300,
     "robot": 12,
     "hostile": 200,
+    "two-runners": 300,
 }
 
 
@@ -75,6 +78,7 @@ SCENARIOS: dict[str, tuple[bool, Callable[[World, Sizes], Figure]]] = {
     "state": (False, lambda w, s: state.scenario(w, s["state"])),
     "robot": (False, lambda w, s: robot.scenario(w, s["robot"], limit=3)),
     "hostile": (False, lambda w, s: security.scenario(w, s["hostile"])[0]),
+    "two-runners": (False, lambda w, s: two_runners.scenario(w, s["two-runners"])[0]),
 }
 
 

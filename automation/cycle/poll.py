@@ -15,6 +15,7 @@ from automation import logfmt, state
 from automation.cycle import steps
 from automation.cycle.plan import CyclePlan
 from automation.cycle.runtime import CycleReport, Runtime
+from automation.errors import InboxError, LockHeldError
 
 __all__ = ["CycleReport", "Runtime", "poll_cycle"]
 
@@ -50,6 +51,8 @@ def poll_cycle(rt: Runtime, now: datetime) -> CycleReport:
 def _run(rt: Runtime, now: datetime) -> CycleReport:
     plan = CyclePlan.build(rt.config, now)
     report = CycleReport()
+    if not _hold_lease(rt, now, report):
+        return report
     reading = steps.read(rt, plan, report)
     if reading is None:
         return report
@@ -62,6 +65,22 @@ def _run(rt: Runtime, now: datetime) -> CycleReport:
     steps.settle_inbox(rt, settled, report)
     _finish(rt, plan, report, work.cases)
     return report
+
+
+def _hold_lease(rt: Runtime, now: datetime, report: CycleReport) -> bool:
+    """Step 0: the mailbox lease, before anything is read, so that a second runner
+    (another host, another state directory) never works from a sheet the first
+    one is about to change."""
+    if rt.lease is None:
+        return True
+    try:
+        rt.lease.hold(now)
+    except (LockHeldError, InboxError) as exc:
+        report.problems.append(str(exc))
+        report.completed = False
+        log.warning("cycle not run: %s", exc)
+        return False
+    return True
 
 
 def _finish(rt: Runtime, plan: CyclePlan, report: CycleReport, cases: Mapping[str, object]) -> None:

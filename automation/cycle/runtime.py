@@ -10,7 +10,7 @@ from automation.config import Config
 from automation.cycle.decisions import DecisionSource
 from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
-from automation.ports import CaseStore, Inbox, Outbox, StateDir
+from automation.ports import CaseStore, Inbox, Lease, Outbox, StateDir
 
 
 @dataclass
@@ -27,6 +27,8 @@ class Runtime:
     # The local caches (last outcome, tables; the ledger and the IMAP checkpoint
     # live there too).  In memory unless wiring gives the real directory.
     state: StateDir = field(default_factory=MemoryStateDir)
+    # One runner per mailbox (issue 11); None where a test drives the cycle alone.
+    lease: Lease | None = None
 
 
 @dataclass

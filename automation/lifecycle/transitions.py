@@ -105,6 +105,10 @@ def advance(
     priority = effective_priority(values)
     msgs = cell_int(values.get("Messages", ""))
     text = values.get(col.MESSAGE_TO_CUSTOMER, "").strip()
+    # Cells are read as typed, so a formula arrives as "=...": never emailed, because
+    # what it computes can pull in any cell (the Internal notes) (issue 11).
+    formula = text[:80] if text.startswith("=") else ""
+    text = "" if formula else text
     w = _Work(
         values,
         seen,
@@ -143,6 +147,11 @@ def advance(
     out[col.SEEN] = render(w.seen)
     if w.seen.msg and w.seen.msg != seen.msg:
         out[col.MESSAGE_SENT] = f"sent {fmt(now)}: {col.cap_cell(text, 80)}"
+    if formula:
+        out[col.MESSAGE_SENT] = (
+            f"NOT SENT: Message to customer holds a formula ({formula}); sheetdesk never "
+            "emails what a formula computes: type the message itself"
+        )
     return Plan(w.seen, out, tuple(w.owed), tuple(w.counts))
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import imaplib
 import logging
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ from automation.adapters.imap.connect import (
     session_expiring,
     uid_set,
 )
+from automation.adapters.imap.lease import MailboxLease
 from automation.adapters.oauth.login import Credential
 from automation.config import ImapConfig
 from automation.errors import ConfigError, InboxError
@@ -133,6 +135,17 @@ class ImapInbox:
 
     def _where(self) -> str:
         return f"IMAP server {self.cfg.host}:{self.cfg.port}"
+
+    def lease(self, stale_after: timedelta, holder: str | None = None) -> MailboxLease:
+        """The mailbox lease (``adapters/imap/lease.py``) over this inbox's connection,
+        in the folder ``<processed_folder>-lease``."""
+
+        def connect() -> CountingClient:
+            self._selected = None  # the lease selects its own folder
+            return self._connect()
+
+        folder = self._folder(f"{self.cfg.processed_folder}-lease")
+        return MailboxLease(connect, folder, stale_after, holder)
 
     def _connect(self) -> CountingClient:
         if self._client is not None and session_expiring(self._client):

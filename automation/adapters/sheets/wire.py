@@ -24,7 +24,8 @@ ANCHOR_KEY = "sheetdesk.case"
 _META = "developerMetadata(metadataId,metadataKey,metadataValue,location)"
 READ_FIELDS = (
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),"
-    f"data(startRow,rowData(values(formattedValue)),rowMetadata({_META})),{_META})"
+    f"data(startRow,rowData(values(formattedValue,userEnteredValue/formulaValue)),"
+    f"rowMetadata({_META})),{_META})"
 )
 
 
@@ -58,6 +59,18 @@ def _anchor(meta: Any, row: int | None) -> Anchor | None:
     return Anchor(int(meta.get("metadataId") or 0), str(meta.get("metadataValue") or ""), row)
 
 
+def _as_entered(cell: Any) -> str:
+    """A cell as a person typed it: a formula's text, not what it computes.
+
+    Why (issue 11): the computed value of a formula in "Message to customer" was
+    emailed, and on a real sheet a formula can pull in the Internal notes.  The
+    workbook gives formulas as typed too, so both stores read alike."""
+    entered = cell.get("userEnteredValue") if isinstance(cell, dict) else None
+    if isinstance(entered, dict) and isinstance(entered.get("formulaValue"), str):
+        return str(entered["formulaValue"])
+    return str(cell.get("formattedValue", "")) if isinstance(cell, dict) else ""
+
+
 def parse_book(body: Any) -> dict[str, TabData]:
     """Tabs by title from a ``spreadsheets.get`` with ``READ_FIELDS``."""
     if not isinstance(body, dict):
@@ -76,7 +89,7 @@ def parse_book(body: Any) -> dict[str, TabData]:
         for data in sheet.get("data") or []:
             start = int(data.get("startRow") or 0)
             for offset, row in enumerate(data.get("rowData") or []):
-                cells = [str(c.get("formattedValue", "")) for c in row.get("values") or []]
+                cells = [_as_entered(c) for c in row.get("values") or []]
                 while len(tab.grid) < start + offset:
                     tab.grid.append([])
                 tab.grid.append(cells)
