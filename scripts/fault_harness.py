@@ -31,6 +31,7 @@ from tests.faults import test_robot as robot
 from tests.faults import test_security as security
 from tests.faults import test_smtp as smtp
 from tests.faults import test_state as state
+from tests.faults import test_trust as trust
 from tests.faults import test_two_runners as two_runners
 from tests.support import mailservers
 from tests.support.faults import Figure, World, backlog, corpus, world
@@ -48,6 +49,7 @@ CI: Sizes = {
     "robot": 5,
     "hostile": 20,
     "two-runners": 60,
+    "trust": 6,
 }
 FULL: Sizes = {
     "backlog": 1000,
@@ -61,6 +63,7 @@ FULL: Sizes = {
     "robot": 12,
     "hostile": 200,
     "two-runners": 300,
+    "trust": 50,
 }
 
 
@@ -79,6 +82,7 @@ SCENARIOS: dict[str, tuple[bool, Callable[[World, Sizes], Figure]]] = {
     "robot": (False, lambda w, s: robot.scenario(w, s["robot"], limit=3)),
     "hostile": (False, lambda w, s: security.scenario(w, s["hostile"])[0]),
     "two-runners": (False, lambda w, s: two_runners.scenario(w, s["two-runners"])[0]),
+    "trust": (False, lambda w, s: trust.scenario(w, s["trust"])[0]),
 }
 
 
