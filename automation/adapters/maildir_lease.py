@@ -20,6 +20,11 @@ from automation.errors import LockHeldError
 
 LOCK_NAME = ".sheetdesk-runner.lock"
 
+# flock conflicts between two descriptors of one process too; one process is one
+# runner, so a second Runtime in the same process (the demo, tests) shares the lock.
+_HELD: dict[Path, int] = {}  # resolved path -> holders in this process
+_FDS: dict[Path, int] = {}  # resolved path -> the one locked descriptor
+
 
 class MaildirLease:
     def __init__(self, root: Path) -> None:
@@ -29,6 +34,11 @@ class MaildirLease:
     def hold(self, now: datetime) -> None:
         """Take the lock on the first call; later calls only check it is still ours."""
         if self._fd is not None:
+            return
+        key = self.path.resolve()
+        if _HELD.get(key, 0) > 0:
+            _HELD[key] += 1
+            self._fd = -1  # shared with another holder in this process
             return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -43,9 +53,18 @@ class MaildirLease:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._fd = fd
+        _HELD[key] = 1
+        _FDS[key] = fd
 
     def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if self._fd is None:
+            return
+        self._fd = None
+        key = self.path.resolve()
+        _HELD[key] = _HELD.get(key, 1) - 1
+        if _HELD[key] <= 0:
+            _HELD.pop(key, None)
+            fd = _FDS.pop(key, None)
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)

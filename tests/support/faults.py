@@ -260,6 +260,15 @@ class World:
                 found = parse_message(served[uid][b"BODY[]"], label, max_bytes=limit)
                 self.inputs[found.message_id.lower()] = label
             except Exception:  # unparseable on purpose: accounted for by the Quarantine tab
+                raw = served[uid][b"BODY[]"]
+                head = raw[: raw.find(b"\r\n\r\n") + 4] if b"\r\n\r\n" in raw else b""
+                try:  # an oversized message is quarantined by its header, with its id
+                    found = parse_message(head, label, max_bytes=limit)
+                    if len(raw) > limit and not found.synthetic_id:
+                        self.inputs[found.message_id.lower()] = label
+                        continue
+                except Exception:
+                    pass
                 self.inputs[f"raw:{label}"] = label
 
     def leaks(self) -> list[str]:

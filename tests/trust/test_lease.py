@@ -8,6 +8,8 @@ Maildir's root, so a second runner is refused whatever its state directory.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -74,13 +76,31 @@ def test_a_heartbeat_from_a_dead_process_on_this_host_is_stale_at_once() -> None
 
 
 def test_the_maildir_lease_ignores_the_state_dir(tmp_path: Path) -> None:
-    first, second = MaildirLease(tmp_path), MaildirLease(tmp_path)
-    first.hold(NOW)
-    with pytest.raises(LockHeldError, match="works the Maildir"):
-        second.hold(NOW)
-    first.release()
-    second.hold(NOW)
-    second.release()
+    # Another process (its own state dir, same Maildir) holds the lease ...
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from datetime import datetime, UTC; from pathlib import Path; "
+            "from automation.adapters.maildir_lease import MaildirLease; "
+            f"MaildirLease(Path({str(tmp_path)!r})).hold(datetime.now(UTC)); "
+            "print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockHeldError, match=f"pid {holder.pid}.*works the Maildir"):
+            MaildirLease(tmp_path).hold(NOW)
+    finally:
+        holder.communicate("")  # it exits: the kernel frees the lock
+    mine, again = MaildirLease(tmp_path), MaildirLease(tmp_path)
+    mine.hold(NOW)
+    again.hold(NOW)  # a second Runtime in the same process is the same runner
+    again.release()
+    mine.release()
 
 
 def test_lease_is_a_small_typed_port() -> None:

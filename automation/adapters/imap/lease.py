@@ -48,8 +48,13 @@ HEADER = "X-Sheetdesk-Lease"
 
 
 def new_holder() -> str:
-    """This process's holder id: host, pid and a random part."""
+    """A holder id: host, pid and a random part."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+# One process is one runner: a second Runtime built in the same process (the
+# demo, a test playing "a fresh process") shares this id and so renews the lease.
+_PROCESS_HOLDER = new_holder()
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ class MailboxLease:
         self.connect = connect  # returns a logged-in IMAPClient; may leave a folder selected
         self.folder = folder
         self.stale_after = stale_after
-        self.holder = holder or new_holder()
+        self.holder = holder or (
+            _PROCESS_HOLDER if _PROCESS_HOLDER.split(":")[1] == str(os.getpid()) else new_holder()
+        )
         self.held = False
 
     def hold(self, now: datetime) -> None:
