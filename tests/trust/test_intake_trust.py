@@ -132,20 +132,20 @@ def _authres(result: str) -> str:
 
 
 def test_a_forged_key_account_gets_no_floor_and_no_backscatter(tmp_path: Path) -> None:
-    store = MemoryStore(
-        {
-            "Cases": [list(columns.DEFAULT_ORDER)],
-            **{k: [list(r) for r in v] for k, v in base_tabs().items()},
-        }
-    )
-    accounts = store.tabs["Accounts"]
-    key_domain = accounts[1][0]
+    tabs = {k: [list(r) for r in v] for k, v in base_tabs().items()}
+    store = MemoryStore({"Cases": [list(columns.DEFAULT_ORDER)], **tabs})
+    key_domain = store.tabs["Accounts"][1][0]
     forged = mail(
-        "WIN A FREE IPHONE at http://spam.example",
+        "Orders stopped please call",
         "forged@x.example",
         sender=f"CEO <ceo@{key_domain}>",
-        Reply_To="Victim <victim@third.example>",
         Authentication_Results=_authres("fail"),
+    )
+    unauthenticated = mail(
+        "Question about my order",
+        "noauth@x.example",
+        sender="Lee <lee@other.example>",
+        Reply_To="Victim <victim@third.example>",
     )
     real = mail(
         "Our orders stopped",
@@ -154,18 +154,20 @@ def test_a_forged_key_account_gets_no_floor_and_no_backscatter(tmp_path: Path) -
         Reply_To=f"Desk <desk@{key_domain}>",
         Authentication_Results=_authres("pass"),
     )
-    deliver(tmp_path, forged, "1.forged")
-    deliver(tmp_path, real, "2.real")
+    for n, raw in enumerate((forged, unauthenticated, real)):
+        deliver(tmp_path, raw, f"{n}.m")
     _run(tmp_path, store)
     by_subject = {c["Subject"]: c for c in _cases(store).values()}
-    fake = by_subject["WIN A FREE IPHONE at http://spam.example"]
+    fake = by_subject["Orders stopped please call"]
     genuine = by_subject["Our orders stopped"]
     assert "is key account" not in fake["Why"] and "is key account" in genuine["Why"]
     assert genuine["Routed to"] == "Cara" != fake["Routed to"]  # the account manager
-    assert fake["Customer email"] == f"ceo@{key_domain}"  # never the third party
+    assert "subject not echoed" in fake["Poller note"]
+    assert by_subject["Question about my order"]["Customer email"] == "lee@other.example"
     sent = _outbox(tmp_path)
     sent_to = " ".join(to for to, _ in sent)
-    assert "third.example" not in sent_to
-    assert not any("IPHONE" in subject for _, subject in sent)  # the spam is not echoed
-    assert any("Our orders stopped" in subject for _, subject in sent)
+    assert "third.example" not in sent_to  # no backscatter to a Reply-To elsewhere
+    assert "lee@other.example" in sent_to
     assert f"desk@{key_domain}" in sent_to  # authenticated: its own Reply-To is honoured
+    acks = [subject for to, subject in sent if key_domain in to and "ceo@" in to]
+    assert acks and not any("Orders stopped please call" in subject for subject in acks)
