@@ -4,7 +4,8 @@
 The sheet is grown realistically: a real cycle over 100 messages writes 100
 case rows (with their anchors, Sent logs and Thread IDs) into the Sheets
 stand-in; those rows are then copied, with fresh Case IDs, anchors and
-Message-IDs, up to the target size.  Then 10 new messages arrive and one
+Message-IDs and Status "Closed" (a big sheet is mostly history), up to the
+target size.  Then 10 new messages arrive and one
 ``sheetdesk poll --once`` runs as its own process; its wall time and peak RSS
 (``/usr/bin/time``) are printed per size, with the ratio to the 100-row time.
 
@@ -33,7 +34,7 @@ from automation.wiring import build_runtime, init_tabs  # noqa: E402
 from tests.cycle.test_e2e_servers import CONFIG  # noqa: E402
 from tests.support import mailservers  # noqa: E402
 from tests.support.standin import SheetsStandIn  # noqa: E402
-from tests.support.standin.cells import formatted  # noqa: E402
+from tests.support.standin.cells import CellValue, formatted  # noqa: E402
 from tests.support.standin.state import Cell, DevMeta, Row  # noqa: E402
 
 
@@ -57,6 +58,7 @@ def grow(api: SheetsStandIn, sid: str, target: int) -> None:
     sheet = next(s for s in book.sheets if s.title == "Cases")
     header = api.grid(sid, "Cases")[0]
     id_col = sheet.cols[header.index("Case ID")]
+    status_col = sheet.cols[header.index("Status")]
     seeds = [r for r in sheet.rows[1:] if r.cells.get(id_col) and r.cells[id_col].value]
     made = len(seeds)
     while made < target:
@@ -70,6 +72,8 @@ def grow(api: SheetsStandIn, sid: str, target: int) -> None:
                 text = str(value.value).replace(old_id, new_id)
                 value = replace(value, value=text.replace("@customers.example", f".{made}@x"))
             cells[col] = Cell(value, dict(cell.extra))
+        # A grown sheet is mostly history: the copies are settled cases.
+        cells[status_col] = Cell(CellValue("string", "Closed"))
         row = Row(cells)
         sheet.rows.append(row)
         meta_id = book.allocate_id()
