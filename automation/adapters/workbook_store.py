@@ -46,11 +46,12 @@ from automation.adapters.memory_store import (
 )
 from automation.adapters.workbook_files import all_locks, live_locks, unkept_objects
 from automation.adapters.workbook_files import lock_files as lock_files  # re-exported
+from automation.adapters.workbook_style import restyle, style_cases, style_owner_tab
 from automation.errors import StoreBusyError, StoreError, WorkbookUnusableError
 from automation.ports import ApplyResult, ChangeSet, Grid, Snapshot, TabSpec
 from automation.sheet import case_table as casetab
-from automation.sheet import layout as columns
 from automation.sheet.storable import storable
+from automation.sheet.tab_specs import cases_spec, team_name_col
 
 
 def _text(value: Any) -> str:
@@ -221,6 +222,7 @@ class WorkbookStore:
         before = _stamp(self.path) if self.path.exists() else None
         with self._open() as wb:
             result = apply_local(_WorkbookTabs(wb), changes)
+            restyle(wb, changes)
             self._save(wb, before)
         return result
 
@@ -234,11 +236,7 @@ class WorkbookStore:
         default = wb.active if fresh else None
         tabs = _WorkbookTabs(wb)
         created: list[str] = []
-        cases = TabSpec(
-            title=casetab.CASES_TAB,
-            header=columns.DEFAULT_ORDER,
-            choices={columns.STATUS: columns.STATUSES},
-        )
+        cases = cases_spec()
         if casetab.CASES_TAB in tabs.titles():
             created += add_missing_columns(tabs)
         for spec in (cases, *specs):
@@ -252,6 +250,10 @@ class WorkbookStore:
                     ws.cell(row=1, column=col + 1).comment = Comment(spec.notes[name], "sheetdesk")
                 if name in spec.choices:
                     _dropdown(ws, col, spec.choices[name])
+            if spec.title == casetab.CASES_TAB:
+                style_cases(ws, spec.header, team_name_col(specs))
+            else:
+                style_owner_tab(ws)
             created.append(spec.title)
         if default is not None and created:
             wb.remove(default)

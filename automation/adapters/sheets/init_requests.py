@@ -2,7 +2,7 @@
 
 ``init_requests`` lays out every missing tab in one batch: header row, starter
 rows, frozen header, header notes, ONE_OF_LIST dropdowns on whole columns below
-the header.  The Cases tab also gets the Status dropdown and a *warning-only*
+the header.  The Cases tab also gets its look (``cases_format``) and a *warning-only*
 protected range over each run of poller-owned columns, so a person editing one
 is warned that sheetdesk overwrites it (never blocked: editors cannot be set on
 a warning-only range).  Tabs that exist are never touched.
@@ -14,9 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from automation.adapters.sheets import wire as sheets_wire
+from automation.adapters.sheets.cases_format import cases_format_requests
 from automation.ports import Grid, TabRows, TabSpec
 from automation.sheet import case_table as casetab
 from automation.sheet import layout as columns
+from automation.sheet.tab_specs import cases_spec, team_name_col
 
 JsonObj = dict[str, Any]
 LIST_FIELDS = "sheets(properties(sheetId,title,gridProperties(columnCount)))"
@@ -157,14 +159,6 @@ def _spec_requests(sheet_id: int, spec: TabSpec) -> list[JsonObj]:
     return out
 
 
-def cases_spec() -> TabSpec:
-    return TabSpec(
-        title=casetab.CASES_TAB,
-        header=columns.DEFAULT_ORDER,
-        choices={columns.STATUS: columns.STATUSES},
-    )
-
-
 def init_requests(existing: Any, specs: Sequence[TabSpec]) -> tuple[list[JsonObj], list[str]]:
     """Requests creating the Cases tab and every spec'd tab that is missing."""
     sheets = (existing or {}).get("sheets") or []
@@ -178,6 +172,8 @@ def init_requests(existing: Any, specs: Sequence[TabSpec]) -> tuple[list[JsonObj
         sheet_id = ids.take()
         out += _spec_requests(sheet_id, spec)
         if spec.title == casetab.CASES_TAB:
+            height = max(MIN_ROWS, len(spec.rows) + 1)
+            out += cases_format_requests(sheet_id, spec.header, height, team_name_col(specs))
             for start, end in _runs(spec.header, set(columns.POLLER_COLUMNS)):
                 out.append(
                     {
