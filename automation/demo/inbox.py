@@ -2,7 +2,7 @@
 
 Written for sheetdesk's demo (not taken from anywhere).  They cover the
 ordinary case, the angry repeat customer, an outage, a security worry, a legal
-threat, a wholesale prospect, a German customer, an out-of-office reply, a
+threat, a wholesale prospect, a German and a Japanese customer, an out-of-office reply, a
 bounce and a newsletter; the demo adds a customer's reply in its second cycle.
 """
 
@@ -106,6 +106,15 @@ MESSAGES: list[tuple[str, str, str, dict[str, str], int]] = [
         "Thomas Berg",
         {},
         30,
+    ),
+    (
+        "Yuki Tanaka <y.tanaka@hikari-design.example.jp>",
+        "ペンダントライトの納期について",
+        "お世話になっております。\n\n先週注文したペンダントライト(注文番号 #4630)の納期を教えて"
+        "いただけますでしょうか。\n店舗の改装に合わせて設置したいと考えております。\n\n"
+        "よろしくお願いいたします。\n田中 由紀",
+        {},
+        25,
     ),
     (
         "Grace Liu <grace@liu-architects.example.com>",

@@ -15,29 +15,13 @@ from automation.config import Config
 from automation.lifecycle import events
 from automation.mail.sender_auth import NO_ECHO_NOTE
 from automation.model import Address
-from automation.outgoing import compose
+from automation.outgoing import compose, wording
 from automation.outgoing.compose import Outgoing, thread_headers
 from automation.outgoing.templates import TemplateSet
 from automation.sheet import layout as columns
 from automation.sheet import sent_log as sentlog
 from automation.sheet.cells import cell_time, effective_assignee, effective_priority
 from automation.tables.owner_tables import DEFAULT_TABLES, Member, Tables
-
-ROLE_TEAMS = {
-    "technical": "technical",
-    "billing": "billing",
-    "refunds": "billing",
-    "sales": "sales",
-    "retention": "customer success",
-    "legal": "management",
-    "general": "support",
-}
-
-NEXT_STEPS = {
-    "Critical": "a senior member of the team has been alerted and is looking at it now.",
-    "High": "the right person on the team has your case and will reply with a plan.",
-    "Low": "a member of the team will read it and reply; nothing more is needed from you.",
-}
 
 
 def customer_of(values: Mapping[str, str]) -> Address | None:
@@ -76,29 +60,41 @@ def parse_offset(text: str) -> timezone | None:
     return timezone(delta if text[0] == "+" else -delta)
 
 
-def readable(when: datetime, tz: timezone | None) -> str:
-    local = when.astimezone(tz) if tz else when
-    offset = local.strftime("%z")
-    label = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    return f"{local:%A %d %B %Y, %H:%M} ({label})"
+def readable(when: datetime, tz: timezone | None, language: str = wording.DEFAULT) -> str:
+    return wording.when(when, tz, language)
 
 
-def ack_context(values: Mapping[str, str], config: Config) -> dict[str, Any]:
-    case_id = values[columns.CASE_ID]
+def reference(config: Config, case_id: str) -> tuple[str, str]:
+    """The case tag for subjects (``[Case #1042]``) and the same reference as it
+    reads in a sentence (``Case #1042``): one format everywhere a customer looks."""
     number = "".join(ch for ch in case_id if ch.isdigit())
     tag = config.business.case_tag.format(number=int(number)) if number else case_id
+    return tag, tag.strip().strip("[]()<>{}").strip() or case_id
+
+
+def ack_context(
+    values: Mapping[str, str], config: Config, tables: Tables = DEFAULT_TABLES
+) -> dict[str, Any]:
+    """What a customer email may say, in the customer's language (the row's
+    Language cell): the commitment is the first-reply target configured for the
+    case's priority, in words, never the priority's name."""
+    case_id = values[columns.CASE_ID]
+    tag, ref = reference(config, case_id)
+    lang = wording.language(values.get("Language", ""))
     customer = customer_of(values)
     # Issue 11: nothing of a DMARC-failing sender's own text is echoed (backscatter).
     echo = NO_ECHO_NOTE not in values.get("Poller note", "")
     name = customer.name if customer and echo else ""
-    priority = effective_priority(values).label
+    level = effective_priority(values)
+    priority = level.label
     due = cell_time(values.get("First response due", ""))
     tz = parse_offset(values.get("Customer time zone", ""))
-    summary = {
-        "Critical": "a person will be on it within the hour",
-        "High": "a first reply from a person within a few business hours",
-        "Low": "a first reply from a person within one to two business days",
-    }.get(priority, "a first reply from a person as soon as possible")
+    promise = tables.commitment(level)
+    summary = wording.commitment(
+        promise.first_response if promise else None,
+        business=not promise.around_the_clock if promise else True,
+        lang=lang,
+    )
     return {
         "business": {
             "name": config.business.name,
@@ -113,16 +109,18 @@ def ack_context(values: Mapping[str, str], config: Config) -> dict[str, Any]:
         "case": {
             "id": case_id,
             "tag": tag,
+            "reference": ref,
+            "language": lang,
             "subject": values.get("Subject", "") if echo else "",
             "priority": priority,
-            "team": ROLE_TEAMS.get(values.get("Role", ""), values.get("Role", "") or "support"),
+            "team": wording.team(values.get("Role", ""), lang),
             "assignee": effective_assignee(values),
         },
         "commitment": {
             "summary": summary,
-            "due_local": readable(due, tz) if due else "",
+            "due_local": readable(due, tz, lang) if due else "",
         },
-        "next_steps": NEXT_STEPS.get(priority, NEXT_STEPS["High"]),
+        "next_steps": wording.next_steps(priority, lang),
     }
 
 
@@ -137,7 +135,7 @@ def case_context(
 
     Internal notes are only under ``internal``, which customer templates are
     never given (``build`` removes it), so a note cannot reach a customer."""
-    ctx = ack_context(values, config)
+    ctx = ack_context(values, config, tables)
     tz = parse_offset(values.get("Customer time zone", ""))
     assignee = tables.member(ctx["case"]["assignee"])
     domain = values.get("Customer email", "").rpartition("@")[2]
@@ -153,7 +151,9 @@ def case_context(
             "opened": values.get("Opened", ""),
             "first_response_due": values.get("First response due", ""),
             "resolution_due": values.get("Resolution due", ""),
-            "resolution_due_local": readable(due_res, tz) if due_res else "",
+            "resolution_due_local": readable(due_res, tz, ctx["case"]["language"])
+            if due_res
+            else "",
             "next_update_due": values.get(columns.NEXT_UPDATE_DUE, ""),
             "escalation": values.get(columns.ESCALATION, "").strip().splitlines()[-1:] or [""],
             "state": values.get(columns.CASE_STATE, ""),
@@ -194,7 +194,7 @@ def _money(value: float | None) -> str:
 def _expertise(person: Member | None) -> str:
     if person is None:
         return ""
-    teams = sorted({ROLE_TEAMS.get(r, r) for r in person.roles})
+    teams = sorted({wording.team(r, wording.DEFAULT) for r in person.roles})
     what = " and ".join(teams[:3]) + " questions" if teams else "requests like yours"
     if person.tier >= 3:
         return f"one of our senior people, who handles {what}"
@@ -292,7 +292,8 @@ def build(
         to = customer
         context = _for_customer(case_context(values, config, tables, entry.event))
         in_reply_to, references = thread_headers(values, entry.message_id)
-    rendered = templates.render(name, context, priority=context["case"]["priority"])
+    language = "" if who else context["case"]["language"]  # the team reads English
+    rendered = templates.render(name, context, context["case"]["priority"], language)
     tag = context["case"]["tag"]
     if tag.lower() not in rendered.subject.lower():
         rendered = type(rendered)(f"{tag} {rendered.subject}", rendered.text, rendered.html)

@@ -5,9 +5,14 @@ Each message type is one file, ``<name>.j2``, defining three blocks:
 ``templates.path``) is searched first, then the built-in ``templates/`` (installed
 as the package data ``automation._templates``, read with importlib.resources); a
 per-priority variant ``<name>.<priority>.j2`` (``acknowledgement.critical.j2``)
-wins over the plain one.  Undefined variables are errors (StrictUndefined), and
-every template is rendered against a sample context when the set loads, so a
-typo fails in ``sheetdesk check`` rather than in a customer's inbox.
+wins over the plain one.  Customer emails come in the customer's language:
+``<lang>/<name>.j2`` (built in for de, fr, es and ja; the plain files are
+English) wins over the plain one, and an owner's file wins over the built-in
+one of the same name, so ``templates.path/de/acknowledgement.j2`` overrides the
+German acknowledgement only.  Undefined variables are errors (StrictUndefined),
+and every template is rendered against a sample context, in every language,
+when the set loads, so a typo fails in ``sheetdesk check`` rather than in a
+customer's inbox.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from automation.errors import TemplateError
+from automation.outgoing import wording
 
 BUILTIN_PACKAGE = "automation._templates"  # the top-level templates/ folder (setup.py)
 MESSAGE_TYPES: tuple[str, ...] = (
@@ -106,24 +112,33 @@ class TemplateSet:
         self._names = names
         self.check(sample)
 
-    def _candidates(self, name: str, priority: str | None) -> list[str]:
-        wanted = [f"{name}.{priority.lower()}.j2"] if priority else []
-        return [*wanted, f"{name}.j2"]
+    def _candidates(self, name: str, priority: str | None, language: str) -> list[str]:
+        stems = [f"{name}.{priority.lower()}", name] if priority else [name]
+        folders = [f"{language}/", ""] if language and language != wording.DEFAULT else [""]
+        return [f"{folder}{stem}.j2" for folder in folders for stem in stems]
 
-    def _template(self, name: str, priority: str | None, html: bool) -> jinja2.Template:
+    def _template(
+        self, name: str, priority: str | None, html: bool, language: str = ""
+    ) -> jinja2.Template:
         try:
-            return self._envs[html].select_template(self._candidates(name, priority))
+            return self._envs[html].select_template(self._candidates(name, priority, language))
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"template {name}: no file {exc.name}") from exc
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
 
     def render(
-        self, name: str, context: Mapping[str, Any], priority: str | None = None
+        self,
+        name: str,
+        context: Mapping[str, Any],
+        priority: str | None = None,
+        language: str = "",
     ) -> Rendered:
+        """``name`` in ``language`` (a ``wording.LANGUAGES`` code; English when
+        there is no file for it)."""
         parts: dict[str, str] = {}
         for block in ("subject", "text", "html"):
-            template = self._template(name, priority, html=block == "html")
+            template = self._template(name, priority, html=block == "html", language=language)
             if block not in template.blocks:
                 raise TemplateError(f"{template.name}: block {block!r} is missing")
             ctx = template.new_context(dict(context))
@@ -138,7 +153,9 @@ class TemplateSet:
         return Rendered(_one_line(parts["subject"]), parts["text"].strip() + "\n", parts["html"])
 
     def check(self, sample: Mapping[str, Any]) -> None:
-        """Render every template (and per-priority variant present) against ``sample``."""
+        """Render every template (and every per-priority and per-language variant
+        present) against ``sample``."""
         for name in self._names:
-            for priority in (None, *PRIORITY_SUFFIXES):
-                self.render(name, sample, priority)
+            for language in wording.LANGUAGES:
+                for priority in (None, *PRIORITY_SUFFIXES):
+                    self.render(name, sample, priority, language)

@@ -87,7 +87,7 @@ def test_workbook_layout(book: WorkbookStore) -> None:
     assert wb.sheetnames == ["Cases", "Routing"]
     cases = wb["Cases"]
     assert [c.value for c in cases[1]] == HEADER
-    assert cases.freeze_panes == "A2"
+    assert cases.freeze_panes == "B2"  # the header and the Case ID column
     assert any("New" in (dv.formula1 or "") for dv in cases.data_validations.dataValidation)
     assert wb["Routing"]["A1"].comment.text == "a word"
     snap = book.load()

@@ -24,9 +24,10 @@ def test_builtin_acknowledgement_states_reference_next_steps_and_commitment() ->
     ctx = outgoing.sample_context(CFG)
     out = ts.render("acknowledgement", ctx, priority="High")
     assert "[Case #1000]" in out.subject
-    assert "C-1000" in out.text and "What happens next" in out.text
+    assert "Case #1000" in out.text and "What happens next" in out.text
+    assert "C-1000" not in out.text  # one reference format: the subject's
     assert "(UTC+01:00)" in out.text  # the due time in the customer's own offset
-    assert "<strong>C-1000</strong>" in out.html
+    assert "<strong>Case #1000</strong>" in out.html
 
 
 def test_html_block_escapes_customer_text() -> None:
