@@ -26,8 +26,12 @@ CUSTOMER: dict[str, str] = {
 INTERNAL: dict[str, str] = {
     "notice": "assignment_notice",  # you have (or back up, or manage) this case
     "alert": "assignment_notice",  # a Critical case: tier 3 hears at once
-    "warning": "breach_warning",
+    "warning": "breach_warning",  # older Sent logs; now warning-first / warning-resolution
     "escalated": "escalation",
+    "warning-first": "breach_warning",  # the kind names the deadline the email is about
+    "warning-resolution": "breach_warning",
+    "escalated-first": "escalation",
+    "escalated-resolution": "escalation",
     "reminder": "update_reminder",
 }
 # Emails a person wrote: these count as a response from us (the ack does not).

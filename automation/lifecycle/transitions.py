@@ -315,10 +315,14 @@ def _clocks(
             continue
         warn_at = share_point(clock, opened, target, paused, policy.warn_share)
         if now >= warn_at and not s.has(f"warning-{kind}"):
-            w.tell("warning", person, f"{kind}:{at.isoformat()}")
-            w.tell("warning", backup, f"{kind}:{at.isoformat()}")
+            # A warning is worth sending only before the deadline it names; past
+            # it, the escalation below says so instead (and the flag keeps a late
+            # cycle from warning about a deadline already gone).
+            if now < at:
+                w.tell(f"warning-{kind}", person, f"{kind}:{at.isoformat()}")
+                w.tell(f"warning-{kind}", backup, f"{kind}:{at.isoformat()}")
+                w.counts.append("warning")
             s = s.flag(f"warning-{kind}")
-            w.counts.append("warning")
         if now >= at and not s.has(f"breach-{kind}"):
             s, line = _escalate(w, s, kind, at, person, clock, fmt)
             s = s.flag(f"breach-{kind}", f"warning-{kind}")
@@ -359,7 +363,7 @@ def _escalate(
     w.counts.append("escalated")
     source = f"{kind}:{at.isoformat()}"
     for manager in people.members(w.tables, clock.managers):
-        w.tell("escalated", manager, source)
+        w.tell(f"escalated-{kind}", manager, source)
     label = "first response" if kind == "first" else "resolution"
     head = f"{fmt(w.now)}: {label} due {fmt(at)} missed"
     if step is None:
@@ -367,7 +371,7 @@ def _escalate(
             replace(s, escalations=s.escalations + 1, holder=s.holder or "(nobody)"),
             f"{head}; nobody above to escalate to (managers told)",
         )
-    w.tell("escalated", step.person, source)
+    w.tell(f"escalated-{kind}", step.person, source)
     return (
         replace(s, holder=step.person.name, escalations=s.escalations + 1),
         f"{head} -> {step.person.name} ({step.how})",

@@ -184,7 +184,21 @@ def case_context(
         "part": _part(kind, recipient, values),
     }
     ctx["internal"] = {"notes": values.get(columns.NOTES, "").strip()}
+    ctx["deadline"] = _deadline(kind, values)
     return ctx
+
+
+def _deadline(kind: str, values: Mapping[str, str]) -> dict[str, str]:
+    """The deadline a warning or an escalation is about: its own, named by the
+    event (``warning-resolution``); for the older bare kinds, the first reply
+    while it is open, else the resolution."""
+    first = values.get("First response due", "").strip()
+    which = kind.partition("-")[2]
+    if not which:
+        which = "first" if first and first != "met" else "resolution"
+    if which == "first":
+        return {"what": "first reply", "due": first or "-"}
+    return {"what": "resolution", "due": values.get("Resolution due", "").strip() or "-"}
 
 
 def _money(value: float | None) -> str:
@@ -209,7 +223,7 @@ def _part(kind: str, person: Member | None, values: Mapping[str, str]) -> str:
     name = person.name.casefold()
     if kind == "alert":
         return "tier 3 (every Critical case)"
-    if kind == "escalated":
+    if kind.startswith("escalated"):
         return "escalation"
     if name == str(ack_context_assignee(values)).casefold():
         return "assignee"

@@ -74,8 +74,8 @@ def test_weekend_does_not_count() -> None:
     # The warning at 75 % (3 h): Monday 10:00, not a minute earlier.
     assert warnings(values, datetime(2026, 12, 7, 9, 59, tzinfo=UTC)) == []
     assert warnings(values, datetime(2026, 12, 7, 10, 0, tzinfo=UTC)) == [
-        "warning~ana-ruiz",
-        "warning~ben-ortiz",
+        "warning-first~ana-ruiz",
+        "warning-first~ben-ortiz",
     ]
 
 
@@ -111,3 +111,13 @@ def test_waiting_on_customer_pauses_in_business_time() -> None:
     plan = run(values, datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
     assert plan.seen.paused == int(timedelta(hours=2).total_seconds())
     assert plan.cells["First response due"] == "2026-12-07T13:00+00:00"
+
+
+def test_no_warning_once_its_deadline_has_passed() -> None:
+    # A cycle that first runs after the first-response deadline escalates; it does
+    # not also send a "due soon" warning about a deadline already gone.
+    values = stamped(datetime(2026, 12, 4, 15, 0, tzinfo=UTC))
+    late = run(values, datetime(2026, 12, 7, 11, 30, tzinfo=UTC))
+    events = [o.event for o in late.owed]
+    assert not [e for e in events if e.startswith("warning-first")], events
+    assert any(e.startswith("escalated-first") for e in events), events

@@ -355,7 +355,7 @@ def test_breaches_escalate_up_the_tiers_and_managers_hear(tmp_path: Path) -> Non
     assert cell(store, "C-1000", "Resolution due") == "2026-12-03 10:00+00:00"
 
     def warned(who: str) -> int:
-        return sum("Due soon" in s for s in to(tmp_path, who))
+        return sum("First reply due" in s for s in to(tmp_path, who))
 
     cycles.run(datetime(2026, 12, 1, 12, 59, tzinfo=UTC))
     assert warned("ana@acme.example") == 0
@@ -366,8 +366,9 @@ def test_breaches_escalate_up_the_tiers_and_managers_hear(tmp_path: Path) -> Non
     cycles.run(datetime(2026, 12, 1, 14, 0, tzinfo=UTC))  # first response missed
     assert "first response" in cell(store, "C-1000", "Escalation")
     assert "Cleo Diaz (tier 2" in cell(store, "C-1000", "Escalation")
-    assert any("ESCALATED" in s for s in to(tmp_path, "cleo@acme.example"))
-    assert any("ESCALATED" in s for s in to(tmp_path, "dana@acme.example"))  # the manager
+    assert any("Escalated, first reply missed" in s for s in to(tmp_path, "cleo@acme.example"))
+    # and the manager:
+    assert any("Escalated, first reply missed" in s for s in to(tmp_path, "dana@acme.example"))
     cycles.run(datetime(2026, 12, 3, 9, 59, tzinfo=UTC))
     assert "Dana Kim" not in cell(store, "C-1000", "Escalation")
     cycles.run(datetime(2026, 12, 3, 10, 0, tzinfo=UTC))  # resolution missed: next tier up

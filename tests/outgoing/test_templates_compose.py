@@ -91,3 +91,32 @@ def test_header_injection_is_impossible() -> None:
     assert parsed["Auto-Submitted"] == "auto-replied"
     assert parsed["In-Reply-To"].startswith("<cust@x")
     assert parsed.get_body(("html",)) is not None and parsed.get_body(("plain",)) is not None
+
+
+def test_internal_html_shows_the_address_and_names_its_own_deadline() -> None:
+    ts = TemplateSet(None, outgoing.sample_context(CFG))
+    values = {
+        "Case ID": "C-1000",
+        "Customer": "Sam <b>Sample</b>",
+        "Customer email": "sam@example.org",
+        "Subject": "Lamp",
+        "First response due": "met",
+        "Resolution due": "2026-01-07 09:00+00:00",
+        "Routed to": "Alex Agent",
+    }
+    for event, what in (
+        ("warning-resolution~alex-agent", "resolution"),
+        ("warning~x", "resolution"),
+    ):
+        ctx = outgoing.case_context(values, CFG, event=event)
+        out = ts.render("breach_warning", ctx)
+        assert f"{what.capitalize()} due 2026-01-07 09:00+00:00" in out.subject
+        assert "&lt;sam@example.org&gt;" in out.html  # not swallowed as a tag
+        assert "<b>Sample</b>" not in out.html and "&lt;b&gt;Sample" in out.html
+        assert "business.sheet_url" not in out.text + out.html  # no config hints
+    first = dict(values, **{"First response due": "2026-01-05 13:00+00:00"})
+    out = ts.render("breach_warning", outgoing.case_context(first, CFG, event="warning-first~a"))
+    assert "first reply is due by 2026-01-05 13:00+00:00" in out.text
+    out = ts.render("escalation", outgoing.case_context(first, CFG, event="escalated-first~a"))
+    assert "first reply was due by 2026-01-05 13:00+00:00" in out.text
+    assert "->" not in out.text  # the escalation says it in words, not as a log line
