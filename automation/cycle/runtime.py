@@ -49,5 +49,34 @@ class CycleReport:
         return 0
 
     def summary(self) -> str:
-        parts = [f"{v} {k}" for k, v in sorted(self.counts.items()) if v]
+        parts = [counted(v, k) for k, v in sorted(self.counts.items()) if v]
         return ", ".join(parts) or "nothing to do"
+
+
+# The counters' nouns and their plurals; a key not listed reads the same for any
+# number ("3 escalated", "1 reopened").
+_PLURALS = {
+    "case": "cases",
+    "reply": "replies",
+    "email": "emails",
+    "warning": "warnings",
+    "duplicate": "duplicates",
+    "ack": "acks",
+    "non-case": "non-cases",
+    "reminder": "reminders",
+    "message": "messages",
+    "problem": "problems",
+}
+
+
+def counted(n: int, key: str) -> str:
+    """``3 cases created``, ``1 case created``, ``2 update reminders``: the noun
+    in a counter's name agrees with its number."""
+    if n == 1:
+        return f"{n} {key}"
+    words = key.split(" ")
+    for i, word in enumerate(words):
+        if word in _PLURALS:
+            words[i] = _PLURALS[word]
+            break
+    return f"{n} {' '.join(words)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -77,6 +78,9 @@ def run_demo(folder: Path) -> int:
     if folder.exists() and any(folder.iterdir()):
         raise ConfigError(f"{folder} already exists and is not empty; pass --dir for a new one")
     folder.mkdir(parents=True, exist_ok=True)
+    # The demo prints each cycle itself, in words; the cycle's own log line would
+    # say the same thing a second time.
+    logging.getLogger("sheetdesk.cycle").setLevel(logging.WARNING)
     (folder / "sheetdesk.toml").write_text(DEMO_CONFIG, encoding="utf-8")
     cfg = config_mod.load(folder / "sheetdesk.toml")
     created = wiring.init_tabs(cfg)
@@ -132,7 +136,8 @@ def run_demo(folder: Path) -> int:
     _print_life(cfg, snapshot)
     print(
         f"\nopen {cfg.path(cfg.store.workbook.path)} to see the queue, and "
-        f"{cfg.path(cfg.outbox.files.path)}/ for the {len(acks)} acknowledgements sent."
+        f"{cfg.path(cfg.outbox.files.path)}/ for the {len(acks)} emails sent "
+        f"({sum('.ack.' in p.name for p in acks)} of them acknowledgements)."
     )
     runtime.inbox.close()
     return 0

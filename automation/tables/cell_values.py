@@ -32,10 +32,25 @@ def parse_zone(text: str) -> ZoneInfo:
         ) from exc
 
 
+# A time or date typed into a spreadsheet is stored as a real time or date cell and
+# comes back formatted by the program: "09:00:00", "9:00 AM", a date-time on the
+# spreadsheet epoch ("1899-12-30 09:00:00"), or a date with a midnight time.
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?(?::\d{2}(?:\.\d+)?)?\s*([AaPp]\.?[Mm]\.?)?")
+_EPOCH_PREFIX = re.compile(r"1899-12-(?:30|31)[ T]")
+_MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
+
+
 def parse_time(text: str) -> time:
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?", text.strip())
+    """A time of day as an owner types it (09:00, 9, 17:30) or as a spreadsheet
+    program returns a time cell (09:00:00, 9:00 AM, 1899-12-30 09:00:00)."""
+    match = _CLOCK.fullmatch(_EPOCH_PREFIX.sub("", text.strip(), count=1))
     if match:
         hour, minute = int(match[1]), int(match[2] or 0)
+        half = (match[3] or "").lower().replace(".", "")
+        if half and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if half == "pm" else 0)
+        elif half:
+            hour = 99  # "13:00 PM" is no time
         if hour == 24 and minute == 0:
             return time(0, 0)  # "24:00" means midnight, the end of the day
         if hour < 24 and minute < 60:
@@ -120,12 +135,15 @@ def parse_offset(text: str) -> timedelta:
 
 
 def parse_date(text: str) -> date:
+    """A date as typed (2026-12-24, 24/12/2026, 24.12.2026, 24 Dec 2026) or as a
+    spreadsheet program returns a date cell (with a midnight time after it)."""
+    plain = _MIDNIGHT.sub("", text.strip())
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y"):
         try:
-            return datetime.strptime(text.strip(), fmt).date()
+            return datetime.strptime(plain, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"date {text!r} is not understood (write it as 2025-12-24)")
+    raise ValueError(f"date {text!r} is not understood (write it as year-month-day: 2031-12-24)")
 
 
 def parse_int(text: str, what: str, low: int, high: int) -> int:
