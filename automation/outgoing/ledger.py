@@ -1,10 +1,16 @@
 """A local, append-only record of what the SMTP server may hold and what it took.
 
-Three kinds of line, each written to the file on the spot:
+Four kinds of line, each written to the file on the spot:
 
-* ``try <id>`` just before the final ``.`` of the message's DATA is sent: from
-  then on the server may have the message even if we never hear its reply.
-  This line is fsynced before the dot goes;
+* ``try <id> <boot>`` before the final ``.`` of the message's DATA is sent,
+  fsynced before the dot goes, then ``dot <id>`` written (not synced) right
+  before the dot itself: from the ``dot`` line on, the server may have the
+  message even if we never hear its reply.  ``<boot>`` is the kernel's boot id.
+  A ``try`` with no ``dot`` written in the *same boot* means the process died
+  before the dot left (the page cache survives any process death, so the
+  ``dot`` line would be there): the server cannot hold a message without its
+  dot, so the email is sent again, not lost.  After a reboot (a power cut can
+  lose the unsynced ``dot`` line) a lone ``try`` stays unconfirmed, as below;
 * ``ok <id>`` as soon as the server answers 250;
 * ``no <id>`` when it answers with a refusal (it does not hold the message).
 
@@ -32,6 +38,7 @@ from pathlib import Path
 from automation.ports import StateDir
 from automation.state import LEDGER, FileStateDir
 
+BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 KEEP = 5000  # enough for days of mail; older ids are settled in the sheet
 
 
@@ -47,17 +54,32 @@ class Ledger:
         self._ok: set[str] = set()
         self._tried: set[str] = set()
         self._unsynced = False  # lines written since the last fsync
+        self._boot = boot_id()
         lines = (state.read(name) or "").splitlines()
-        for line in lines[-4 * KEEP :]:
-            kind, _, mid = line.partition(" ")
+        self._load(lines[-4 * KEEP :])
+        if len(lines) > 4 * KEEP:
+            self._compact()
+
+    def _load(self, lines: list[str]) -> None:
+        """Replay the lines; a ``try`` this boot never followed by ``dot`` is dropped
+        (the dot never left, so sending it again is not a duplicate)."""
+        dotted: set[str] = set()
+        boot_of: dict[str, str] = {}
+        for line in lines:
+            kind, *rest = line.split()
+            mid = rest[0] if rest else ""
             if kind == "ok" and mid:
                 self._ok.add(mid)
             elif kind == "try" and mid:
                 self._tried.add(mid)
+                boot_of[mid] = rest[1] if len(rest) > 1 else ""
+            elif kind == "dot" and mid:
+                dotted.add(mid)
             elif kind == "no" and mid:
                 self._tried.discard(mid)
-        if len(lines) > 4 * KEEP:
-            self._compact()
+        for mid in self.unconfirmed() - dotted:
+            if self._boot and boot_of.get(mid) == self._boot:
+                self._tried.discard(mid)
 
     def ids(self) -> set[str]:
         """Every id that may have reached the server: confirmed or not."""
@@ -89,9 +111,12 @@ class Ledger:
 
     def attempt(self, message_id: str) -> None:
         """The outbox's callback: the final dot of this email's DATA is about to
-        go; returns once the ``try`` line is on disk."""
-        if message_id not in self._tried:
-            self._append("try", [message_id], sync=True)
+        go; returns once the ``try`` line is on disk and the ``dot`` line written."""
+        if message_id not in self._tried and len(message_id.split()) == 1 and message_id:
+            boot = f" {self._boot}" if self._boot else ""
+            self._state.append(self._name, f"try {message_id}{boot}\n", sync=True)
+            self._state.append(self._name, f"dot {message_id}\n", sync=False)
+            self._unsynced = True
             self._tried.add(message_id)
 
     def refused(self, message_id: str) -> None:
@@ -105,3 +130,12 @@ class Ledger:
         keep = [f"ok {m}" for m in sorted(self._ok)][-KEEP:]
         keep += [f"try {m}" for m in sorted(self.unconfirmed())][-KEEP:]
         self._state.write(self._name, "".join(f"{line}\n" for line in keep))
+
+
+def boot_id() -> str:
+    """The kernel's boot id ("" where there is none: every lone ``try`` then
+    stays unconfirmed, the cautious reading)."""
+    try:
+        return BOOT_ID.read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
