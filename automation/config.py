@@ -126,6 +126,7 @@ class PollConfig:
     # and whether a colleague at the customer's domain may join the customer's case.
     authserv_ids: tuple[str, ...] = ()
     thread_same_domain: bool = False
+    message_seconds: float = 20.0  # one message's intake may take this long, else quarantined
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,14 @@ class Intake:
         except Exception as exc:
             self._quarantine(item.key, now, f"{type(exc).__name__}: {exc}", message)
 
+    def overran(self, item: InboxItem, now: datetime, reason: str) -> None:
+        """The time budget ran out just outside ``take``'s guard: quarantine the
+        message unless it was already handled."""
+        handled = set(self.done_on_create) | set(self.quarantined)
+        handled.update(k for keys in self.update_keys.values() for k in keys)
+        if item.key not in handled:
+            self._quarantine(item.key, now, reason, None)
+
     def _oversized(self, item: InboxItem, now: datetime) -> None:
         size, limit = (item.oversized or 0) / MB, self.settings.max_message_bytes / MB
         reason = f"cannot parse: message is {size:.1f} MB, over the {limit:.0f} MB limit"

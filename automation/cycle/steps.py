@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from automation import state
 from automation.cycle import followups
+from automation.cycle.budget import MessageOverrun, time_budget
 from automation.cycle.followups import Decider, Followup
 from automation.cycle.intake import (
     NONCASE_HEADER,
@@ -127,7 +128,11 @@ def _fetch_into(rt: Runtime, plan: CyclePlan, intake: Intake, report: CycleRepor
     try:
         for item in rt.inbox.fetch(plan.fetch_limit):
             fetched += 1
-            intake.take(item, plan.now)
+            try:
+                with time_budget(plan.config.poll.message_seconds):
+                    intake.take(item, plan.now)
+            except MessageOverrun as exc:  # fired outside intake's own guard
+                intake.overran(item, plan.now, str(exc))
             if fetched % 100 == 0:  # a long backlog shows progress
                 done = ", ".join(f"{v} {k}" for k, v in sorted(intake.counts.items()))
                 log.info("%d messages handled so far (%s)", fetched, done)

@@ -7,6 +7,7 @@ scheduler ticked (12 failed cycles in 15 s).
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import time
 from pathlib import Path
@@ -70,3 +71,39 @@ def test_a_good_cycle_resets_the_backoff(tmp_path: Path) -> None:
     runner.failures = 5
     runner._job()  # an empty inbox and a working store: a good cycle
     assert runner.failures == 0 and runner.last_exit == 0 and runner.cycles == 1
+
+
+def test_a_message_over_its_time_budget_is_quarantined_and_the_rest_flows(
+    tmp_path: Path,
+) -> None:
+    """Issue 11, finding 8 (the per-message budget; linear matching is decide/'s)."""
+    from automation.cycle.poll import poll_cycle
+    from tests.cycle.test_cycle import NOW, deliver, mail
+
+    rt = make_runtime(tmp_path)
+    rt.config = dataclasses.replace(
+        rt.config, poll=dataclasses.replace(rt.config.poll, message_seconds=0.3)
+    )
+    slow_subject = "this one never ends"
+    original = rt.decisions.for_cycle
+
+    def for_cycle(snapshot: Snapshot, now: object) -> object:
+        decider, problems = original(snapshot, now)  # type: ignore[arg-type]
+        decide = decider.decide
+
+        def stuck(message: object, case: object, when: object) -> object:
+            if getattr(message, "subject", "") == slow_subject:
+                while True:  # a rule meeting an input nobody foresaw
+                    time.sleep(0.01)
+            return decide(message, case, when)  # type: ignore[arg-type]
+
+        decider.decide = stuck  # type: ignore[method-assign]
+        return decider, problems
+
+    rt.decisions.for_cycle = for_cycle  # type: ignore[method-assign]
+    deliver(tmp_path, mail(slow_subject, "slow@customer.example"), "1.slow")
+    deliver(tmp_path, mail("Broken lamp", "fine@customer.example"), "2.fine")
+    report = poll_cycle(rt, NOW)
+    assert report.counts["quarantined"] == 1 and report.counts["case created"] == 1
+    quarantine = rt.store.tabs["Quarantine"]  # type: ignore[attr-defined]
+    assert "took longer than the 0.3 s budget" in quarantine[1][1]
