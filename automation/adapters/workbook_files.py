@@ -85,12 +85,16 @@ def _office_has_open(target: Path) -> bool:
             name = (entry / "comm").read_text(encoding="ascii", errors="replace").strip()
             if not name.startswith(("soffice", "oosplash", "libreoffice")):
                 continue
-            if target.name.encode() in (entry / "cmdline").read_bytes():
+            cwd = os.readlink(entry / "cwd")
+            args = (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+            if any(a and os.path.realpath(os.path.join(cwd, a)) == wanted for a in args):
                 return True
             if any(os.path.realpath(fd) == wanted for fd in (entry / "fd").iterdir()):
                 return True
-        except OSError:  # another user's process: assume it may hold the file
+        except PermissionError:  # another user's process: assume it may hold the file
             return True
+        except OSError:  # the process ended while we looked
+            continue
     return False
 
 
