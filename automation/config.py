@@ -265,7 +265,38 @@ def from_dict(data: dict[str, Any], base_dir: str = ".") -> Config:
     if "base_dir" in data:
         raise ConfigError("base_dir: unknown key")
     config = _build(Config, dict(data), "")
+    _check_business(config.business)
     return _replace_base(config, base_dir)
+
+
+def _check_business(business: Any) -> None:
+    """Values a cycle would trip over later, refused when the config is read, so
+    ``check`` and ``poll`` say the same words before any mail is touched."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from automation.outgoing.compose import usable_address
+
+    try:
+        ZoneInfo(business.time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"business.time_zone: {business.time_zone!r} is not a time zone "
+            "(use a name like Europe/London or America/Denver)"
+        ) from exc
+    try:
+        tag_ok = "{number}" in business.case_tag and bool(business.case_tag.format(number=1))
+    except (KeyError, IndexError, ValueError):
+        tag_ok = False
+    if not tag_ok:
+        raise ConfigError(
+            f"business.case_tag: {business.case_tag!r} must contain {{number}} and nothing "
+            'else in braces, like "[Case #{number}]"'
+        )
+    if not usable_address(business.support_address):
+        raise ConfigError(
+            f"business.support_address: {business.support_address!r} is not an email "
+            "address sheetdesk can send from (like support@yourshop.com)"
+        )
 
 
 def _replace_base(config: Config, base_dir: str) -> Config:

@@ -104,3 +104,27 @@ def test_unknown_key_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixt
     path.write_text("[poll]\nintervall = 5\n")
     assert cli.main(["poll", "--once", "--config", str(path)]) == 2
     assert "poll.intervall: unknown key" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('time_zone = "Europe/Amsterdm"', "business.time_zone: 'Europe/Amsterdm' is not a time"),
+        ('case_tag = "[Case]"', "business.case_tag: '[Case]' must contain {number}"),
+        ('case_tag = "[Case {nr}]"', "business.case_tag: '[Case {nr}]' must contain {number}"),
+        ('support_address = "help desk"', "business.support_address: 'help desk' is not an"),
+    ],
+)
+def test_check_finds_what_poll_would_trip_on_in_the_same_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, words: str
+) -> None:
+    path = tmp_path / "sheetdesk.toml"
+    text = CONFIG.format(templates="").replace('name = "Acme"', f'name = "Acme"\n{line}')
+    if line.startswith("support_address"):
+        text = text.replace('support_address = "help@acme.example"\n', "", 1)
+    path.write_text(text)
+    for command in (["check"], ["poll", "--once"]):  # the same words, before any mail
+        assert cli.main([*command, "--config", str(path)]) == 2, command
+        err = capsys.readouterr().err
+        assert words in err, (command, err)
+        assert "Traceback" not in err
