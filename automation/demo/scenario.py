@@ -134,10 +134,11 @@ def run_demo(folder: Path) -> int:
     for case in sorted(snapshot.cases, key=lambda c: c.case_id)[:3]:
         print(f"\nwhy {case.case_id}: {case.get('Why')}")
     _print_life(cfg, snapshot)
+    sent = sorted(cfg.path(cfg.outbox.files.path).glob("*.eml"))  # the whole week's
     print(
         f"\nopen {cfg.path(cfg.store.workbook.path)} to see the queue, and "
-        f"{cfg.path(cfg.outbox.files.path)}/ for the {len(acks)} emails sent "
-        f"({sum('.ack.' in p.name for p in acks)} of them acknowledgements)."
+        f"{cfg.path(cfg.outbox.files.path)}/ for the {len(sent)} emails sent "
+        f"({sum('.ack.' in p.name for p in sent)} of them acknowledgements)."
     )
     runtime.inbox.close()
     return 0
