@@ -1,25 +1,9 @@
-"""The pure decision core: owner tabs -> ``Tables``; a message -> ``Decision``.
+"""The pure decision core: a message (plus its case, if any) -> a ``Decision``.
 
-No I/O and no clock reads anywhere in this package.  Entry points:
-``parse_tables`` (tabs -> tables + ``Tab!Cell`` problems), ``starter_tabs``
-(what ``sheetdesk init`` creates), ``decide`` / ``decide_reply`` /
-``assign_queued`` and ``team_load_from_cases``.
+No I/O and no clock reads anywhere in this package.  Entry points live in
+their modules, imported from there (this file imports nothing, so the owner
+tables in ``automation.tables`` may use ``decide.matching`` without a cycle):
+``decide.core`` (``decide``, ``decide_reply``, ``assign_queued``) and
+``decide.load`` (``team_load_from_cases``).  The tabs are parsed by
+``automation.tables.parse_tabs.parse_tables``.
 """
-
-from automation.decide.core import assign_queued, decide, decide_reply
-from automation.decide.load import TeamLoad, team_load_from_cases
-from automation.tables.owner_tables import DEFAULT_TABLES, Tables
-from automation.tables.parse_tabs import parse_tables
-from automation.tables.starter import starter_tabs
-
-__all__ = [
-    "DEFAULT_TABLES",
-    "Tables",
-    "TeamLoad",
-    "assign_queued",
-    "decide",
-    "decide_reply",
-    "parse_tables",
-    "starter_tabs",
-    "team_load_from_cases",
-]
