@@ -18,6 +18,7 @@ from automation import wiring
 from automation.config import Config
 from automation.errors import SheetdeskError, TablesError
 from automation.secrets import scrub
+from automation.sheet import layout as columns
 
 
 def _probe(obj: object) -> str:
@@ -98,7 +99,7 @@ def run(cfg: Config) -> tuple[list[str], int]:
             lines.append(f"PROBLEM  tables: {problem}")
         if problems:
             raise TablesError([f"{len(problems)} problem(s) in the owners' tabs"])
-        health_rows.append(snapshot.tabs.get("Health", ()))
+        health_rows.append(snapshot.tabs.get(columns.HEALTH_TAB, ()))
         return f"{len(snapshot.cases)} case rows, tabs: {', '.join(sorted(snapshot.tabs))}"
 
     health_rows: list[tuple[tuple[str, ...], ...]] = []

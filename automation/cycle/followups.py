@@ -65,27 +65,27 @@ def redecide(
     decision = decider.decide(message, case, now)
     change: dict[str, str] = {}
     counts: Counter[str] = Counter()
-    old = [t.strip() for t in row.get("Triggers", "").split(",") if t.strip()]
+    old = [t.strip() for t in row.get(columns.TRIGGERS_FOUND, "").split(",") if t.strip()]
     merged = list(dict.fromkeys([*old, *decision.triggers]))
     if merged != old:
-        change["Triggers"] = ", ".join(merged)
-    auto = _priority(row.get("Priority (auto)", ""), Priority.HIGH)
+        change[columns.TRIGGERS_FOUND] = ", ".join(merged)
+    auto = _priority(row.get(columns.PRIORITY_AUTO, ""), Priority.HIGH)
     if decision.priority > auto:
-        change["Priority (auto)"] = decision.priority.label
+        change[columns.PRIORITY_AUTO] = decision.priority.label
         team = _priority(row.get(columns.PRIORITY, ""), auto)
         if decision.priority > team:
-            change["Poller note"] = (
+            change[columns.POLLER_NOTE] = (
                 f"{fmt(now)}: the customer's reply reads as "
                 f"{decision.priority.label} ({', '.join(decision.triggers) or 'signals'}); "
                 f"Priority says {team.label}: change it if you agree"
             )
             counts["priority raised by reply"] += 1
-    if decision.role and decision.role != row.get("Role", "") and decision.assignee:
-        change["Role"] = decision.role
-        change["Routed to"] = decision.assignee
+    if decision.role and decision.role != row.get(columns.ROLE, "") and decision.assignee:
+        change[columns.ROLE] = decision.role
+        change[columns.ROUTED_TO] = decision.assignee
         decider.assigned(decision.assignee)
     why = f"Reply {fmt(message.date or now)}: {decision.why}"
-    change["Why"] = columns.cap_cell(f"{row.get('Why', '')}\n{why}".strip())
+    change[columns.WHY] = columns.cap_cell(f"{row.get(columns.WHY, '')}\n{why}".strip())
     return Followup({case.case_id: change}, counts)
 
 
@@ -119,7 +119,7 @@ def assign_waiting(
     ]
 
     def order(item: tuple[str, Mapping[str, str]]) -> tuple[int, str]:
-        return -effective_priority(item[1]), item[1].get("Opened", "")
+        return -effective_priority(item[1]), item[1].get(columns.OPENED, "")
 
     changes: dict[str, dict[str, str]] = {}
     for case_id, row in sorted(waiting, key=order):
@@ -128,10 +128,10 @@ def assign_waiting(
             continue
         decider.assigned(decision.assignee)
         changes[case_id] = {
-            "Routed to": decision.assignee,
-            "Backup": decision.backup or "",
-            "Why": columns.cap_cell(
-                f"{row.get('Why', '')}\nFrom the queue {fmt(now)}: {decision.why}".strip()
+            columns.ROUTED_TO: decision.assignee,
+            columns.BACKUP: decision.backup or "",
+            columns.WHY: columns.cap_cell(
+                f"{row.get(columns.WHY, '')}\nFrom the queue {fmt(now)}: {decision.why}".strip()
             ),
         }
     counts: Counter[str] = Counter()

@@ -35,12 +35,10 @@ from automation.ports import NewCase
 from automation.sheet import layout as columns
 from automation.sheet import sent_log as sentlog
 from automation.sheet.cells import cell_int
+from automation.sheet.layout import NONCASE_HEADER, NONCASE_TAB, QUARANTINE_HEADER, QUARANTINE_TAB
 from automation.sheet.threads import ThreadIndex, split_ids
 
-NONCASE_TAB = "Non-cases"
-NONCASE_HEADER = ("Received", "Kind", "Reason", "From", "Subject", "Message-ID", "Inbox key")
-QUARANTINE_TAB = "Quarantine"
-QUARANTINE_HEADER = ("Received", "Reason", "From", "Subject", "Message-ID", "Inbox key")
+__all__ = ["NONCASE_HEADER", "NONCASE_TAB", "QUARANTINE_HEADER", "QUARANTINE_TAB", "Intake"]
 
 
 @dataclass
@@ -76,8 +74,8 @@ class Intake:
         for grid in log_tabs.values():
             if grid:
                 header = list(grid[0])
-                if "Message-ID" in header:
-                    col = header.index("Message-ID")
+                if columns.LOG_MESSAGE_ID in header:
+                    col = header.index(columns.LOG_MESSAGE_ID)
                     known.update(r[col].lower() for r in grid[1:] if len(r) > col and r[col])
         intake = cls(
             settings=settings,
@@ -92,7 +90,7 @@ class Intake:
         return intake
 
     def _remember_acks(self, values: Mapping[str, str], case_id: str) -> None:
-        email = values.get("Customer email", "").lower()
+        email = values.get(columns.CUSTOMER_EMAIL, "").lower()
         for entry in sentlog.parse(values.get(columns.SENT_LOG, "")):
             if entry.event == "ack" and entry.state in (sentlog.SENT, sentlog.PENDING) and entry.at:
                 self.acks.setdefault(email, []).append(entry.at)
@@ -236,47 +234,33 @@ class Intake:
         customer, reply_note = reply_target(message, auth)
         email = customer.email if customer else ""
         ack_id = sentlog.outgoing_id(case_id, "ack", message.message_id, s.message_id_domain)
-        entries: list[sentlog.Entry] = []
-        note = "\n".join(n for n in (link, reply_note, no_echo_note(auth)) if n)
-        if not customer or not usable_address(email):
-            shown = f" ({email})" if email else ""
-            note = f"{note}\nno usable reply address{shown}: no acknowledgement sent".strip()
-            self.counts["ack impossible"] += 1
-        elif self._ack_allowed(email, now):
-            entries.append(sentlog.Entry("ack", ack_id, sentlog.PENDING, now))
-            self.acks.setdefault(email, []).append(now)
-        else:
-            entries.append(sentlog.Entry("ack", ack_id, sentlog.SUPPRESSED, now, "rate-cap"))
-            note = (note + "\n" if note else "") + (
-                f"acknowledgement suppressed: {s.ack_limit_per_sender} already sent to "
-                f"{email} within {int(s.ack_window.total_seconds() // 60)} min "
-                "(possible auto-responder loop)"
-            )
-            self.counts["ack suppressed"] += 1
+        entries, ack_note = self._plan_ack(email, ack_id, now)
+        note = "
+".join(n for n in (link, reply_note, no_echo_note(auth), ack_note) if n)
         tz = message.date.strftime("%z") if message.date else ""
         values = {
             columns.CASE_ID: case_id,
-            "Opened": s.fmt_time(now),
-            "Customer": customer.name if customer else "",
-            "Customer email": email,
-            "Subject": columns.cap_cell(message.subject),
-            "Triggers": ", ".join(decision.triggers),
-            "Priority (auto)": decision.priority.label,
-            "Role": decision.role,
-            "Routed to": decision.assignee or "",
-            "Backup": decision.backup or "",
-            "Why": columns.cap_cell(decision.why),
-            "First response due": _fmt_opt(s.fmt_time, decision.first_response_due),
-            "Resolution due": _fmt_opt(s.fmt_time, decision.resolution_due),
-            "Last customer message": s.fmt_time(message.date or now),
+            columns.OPENED: s.fmt_time(now),
+            columns.CUSTOMER: customer.name if customer else "",
+            columns.CUSTOMER_EMAIL: email,
+            columns.SUBJECT: columns.cap_cell(message.subject),
+            columns.TRIGGERS_FOUND: ", ".join(decision.triggers),
+            columns.PRIORITY_AUTO: decision.priority.label,
+            columns.ROLE: decision.role,
+            columns.ROUTED_TO: decision.assignee or "",
+            columns.BACKUP: decision.backup or "",
+            columns.WHY: columns.cap_cell(decision.why),
+            columns.FIRST_RESPONSE_DUE: _fmt_opt(s.fmt_time, decision.first_response_due),
+            columns.RESOLUTION_DUE: _fmt_opt(s.fmt_time, decision.resolution_due),
+            columns.LAST_CUSTOMER_MESSAGE: s.fmt_time(message.date or now),
             columns.LATEST_TEXT: _latest_text(message),
-            "Messages": "1",
-            "Language": decision.language or "",
-            "Region": decision.region or "",
-            "Customer time zone": f"{tz[:3]}:{tz[3:]}" if tz else "",
+            columns.MESSAGES: "1",
+            columns.LANGUAGE: decision.language or "",
+            columns.REGION: decision.region or "",
+            columns.CUSTOMER_TZ: f"{tz[:3]}:{tz[3:]}" if tz else "",
             columns.THREAD_IDS: columns.cap_cell(f"<{message.message_id}> <{ack_id}>"),
             columns.SENT_LOG: sentlog.render(entries),
-            "Poller note": note,
+            columns.POLLER_NOTE: note,
             columns.STATUS: "Assigned" if decision.assignee else "New",
             columns.ASSIGNEE: decision.assignee or "",
             columns.PRIORITY: decision.priority.label,
@@ -293,15 +277,33 @@ class Intake:
         self.counts["case created"] += 1
         self.done_on_create.append(message.key)
 
+    def _plan_ack(self, email: str, ack_id: str, now: datetime) -> tuple[list[sentlog.Entry], str]:
+        """The new case's acknowledgement: owed, rate-capped (an auto-responder
+        loop) or impossible (no usable address); with the note for the row."""
+        s = self.settings
+        if not email or not usable_address(email):
+            self.counts["ack impossible"] += 1
+            shown = f" ({email})" if email else ""
+            return [], f"no usable reply address{shown}: no acknowledgement sent"
+        if self._ack_allowed(email, now):
+            self.acks.setdefault(email, []).append(now)
+            return [sentlog.Entry("ack", ack_id, sentlog.PENDING, now)], ""
+        self.counts["ack suppressed"] += 1
+        return [sentlog.Entry("ack", ack_id, sentlog.SUPPRESSED, now, "rate-cap")], (
+            f"acknowledgement suppressed: {s.ack_limit_per_sender} already sent to "
+            f"{email} within {int(s.ack_window.total_seconds() // 60)} min "
+            "(possible auto-responder loop)"
+        )
+
     def _reply(self, case_id: str, message: Message, now: datetime) -> None:
         s = self.settings
         row = self.cases[case_id]
-        count = cell_int(row.get("Messages", "")) + 1
+        count = cell_int(row.get(columns.MESSAGES, "")) + 1
         thread = split_ids(row.get(columns.THREAD_IDS, ""))
         thread.append(message.message_id)
         change = {
-            "Messages": str(count),
-            "Last customer message": s.fmt_time(message.date or now),
+            columns.MESSAGES: str(count),
+            columns.LAST_CUSTOMER_MESSAGE: s.fmt_time(message.date or now),
             columns.LATEST_TEXT: _latest_text(message),
             columns.THREAD_IDS: columns.cap_cell(" ".join(f"<{m}>" for m in thread)),
         }
@@ -317,7 +319,7 @@ class Intake:
         self.counts.update(judged.counts)
         status = row.get(columns.STATUS, "").strip().lower()
         if status in ("resolved", "closed"):
-            change["Poller note"] = (
+            change[columns.POLLER_NOTE] = (
                 f"REOPENED {s.fmt_time(now)}: the customer replied after "
                 f"the case was marked {row.get(columns.STATUS)}; set Status"
             )

@@ -29,6 +29,7 @@ from automation.decide.routing import Request, route
 from automation.decide.topics import choose_topic, keep_case_topic
 from automation.decide.triggers import analysed_text, find_triggers, own_text
 from automation.model import CaseRow, Decision, Message, Priority
+from automation.sheet import layout as columns
 from automation.sheet.cells import cell_time, effective_priority
 from automation.tables.owner_tables import Member, Tables
 
@@ -158,7 +159,7 @@ def decide_reply(
     case it is routed afresh.  A kept assignee who is now away stays, and the
     why says so, because a person chose them; their backup is notified."""
     fresh = _decide(message, case, tables, team_load, now)
-    old_role = case.get("Role").strip().casefold()
+    old_role = case.get(columns.ROLE).strip().casefold()
     current = tables.member(effective_assignee(case))
     if current is None or (old_role and fresh.role != old_role):
         note = f"role changed from {old_role} to {fresh.role}: routed afresh" if current else ""
@@ -229,22 +230,22 @@ def _with_why(decision: Decision, note: str, notify: tuple[str, ...] = ()) -> De
 def assign_queued(case: CaseRow, tables: Tables, team_load: TeamLoad, now: datetime) -> Decision:
     """Re-run assignment for a queued case (no assignee yet), from its row alone."""
     priority = effective_priority(case.values)
-    role = case.get("Role").strip().casefold() or tables.settings.default_role
-    domain = case.get("Customer email").rpartition("@")[2].lower()
+    role = case.get(columns.ROLE).strip().casefold() or tables.settings.default_role
+    domain = case.get(columns.CUSTOMER_EMAIL).rpartition("@")[2].lower()
     account = tables.account_for(domain) if domain else None
     request = Request(
         role=role,
         priority=priority,
         account=account,
-        language=case.get("Language") or None,
-        region=case.get("Region") or None,
+        language=case.get(columns.LANGUAGE) or None,
+        region=case.get(columns.REGION) or None,
     )
     result = route(request, tables, team_load, now)
     chosen = result.assignee
     opened = _opened(case) or now
     first, resolution = due_times(priority, chosen, tables, opened)
     backup = tables.member(chosen.backup) if chosen else None
-    triggers = tuple(t.strip() for t in case.get("Triggers").split(",") if t.strip())
+    triggers = tuple(t.strip() for t in case.get(columns.TRIGGERS_FOUND).split(",") if t.strip())
     return Decision(
         triggers=triggers,
         priority=priority,
@@ -256,14 +257,14 @@ def assign_queued(case: CaseRow, tables: Tables, team_load: TeamLoad, now: datet
         why="queued case re-routed. " + ". ".join(result.why) + ".",
         queued=result.queued,
         tier=chosen.tier if chosen else None,
-        language=case.get("Language") or None,
-        region=case.get("Region") or None,
+        language=case.get(columns.LANGUAGE) or None,
+        region=case.get(columns.REGION) or None,
         notify=result.notify,
     )
 
 
 def _opened(case: CaseRow) -> datetime | None:
-    return cell_time(case.get("Opened"))
+    return cell_time(case.get(columns.OPENED))
 
 
 __all__ = ["assign_queued", "decide", "decide_reply", "due_times"]

@@ -62,7 +62,7 @@ class TeamLoad:
 def team_load_from_cases(cases: Sequence[CaseRow]) -> TeamLoad:
     """Open counts and rotation from the Cases tab, in the order the rows were
     opened ("Opened" column, then case ID: stable whatever the sheet's sort)."""
-    ordered = sorted(cases, key=lambda c: (c.get("Opened"), c.case_id))
+    ordered = sorted(cases, key=lambda c: (c.get(col.OPENED), c.case_id))
     load = TeamLoad()
     opened: dict[str, int] = {}
     turns: dict[str, dict[str, int]] = {}
@@ -71,7 +71,7 @@ def team_load_from_cases(cases: Sequence[CaseRow]) -> TeamLoad:
         if not person:
             continue
         key = person.casefold()
-        role = case.get("Role").strip().casefold()
+        role = case.get(col.ROLE).strip().casefold()
         if role:
             turns.setdefault(role, {})[key] = number
         if is_open(case):

@@ -38,7 +38,7 @@ def person_priority(case: CaseRow | None) -> Priority | None:
     if case is None:
         return None
     typed = case.get(col.PRIORITY).strip()
-    if not typed or typed.casefold() == case.get("Priority (auto)").strip().casefold():
+    if not typed or typed.casefold() == case.get(col.PRIORITY_AUTO).strip().casefold():
         return None
     try:
         return Priority.parse(typed)

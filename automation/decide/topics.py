@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from automation.decide.matching import find_hits, normalise
 from automation.decide.triggers import Findings
 from automation.model import CaseRow, Message
+from automation.sheet import layout as columns
 from automation.tables.owner_tables import Tables, Topic
 
 
@@ -152,7 +153,7 @@ def keep_case_topic(
     a signal topic fired (security, legal, leaving), or the new text alone names
     another topic with two or more keywords and none of the case's role.  A
     "thanks, that worked" must not re-route a case."""
-    old = case.get("Role").strip().casefold()
+    old = case.get(columns.ROLE).strip().casefold()
     if not old or fresh.role == old:
         return fresh
     if fresh.topic is not None and fresh.topic.when_signal in findings.signals:

@@ -126,10 +126,10 @@ def breached(case: CaseRow, now: datetime) -> str | None:
     status = case.get(col.STATUS).strip().casefold()
     if status in _CLOSED:
         return None
-    first = cell_time(case.get("First response due"))
+    first = cell_time(case.get(col.FIRST_RESPONSE_DUE))
     if first and now > first and status in _OPEN_STATUSES_UNANSWERED:
         return f"first response was due {first:%Y-%m-%d %H:%M} UTC and no one has answered"
-    resolution = cell_time(case.get("Resolution due"))
+    resolution = cell_time(case.get(col.RESOLUTION_DUE))
     if resolution and now > resolution and status != "waiting on customer":
         return f"resolution was due {resolution:%Y-%m-%d %H:%M} UTC"
     return None
@@ -246,7 +246,7 @@ def find_triggers(
         add("repeated contact", f'"{repeat.group(0)}"')
         add("emotion", f'writes again ("{repeat.group(0)}")')
     if case is not None:
-        earlier = cell_int(case.get("Messages"))
+        earlier = cell_int(case.get(col.MESSAGES))
         if earlier >= settings.repeated_contact_after:
             add("repeated contact", f"{earlier} earlier customer messages on the case")
         late = breached(case, now)

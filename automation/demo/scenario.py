@@ -23,6 +23,7 @@ from automation.cycle.poll import Runtime, poll_cycle
 from automation.demo.inbox import ACCOUNT_ROWS, SUPPORT, TEAM_ROWS, build_messages, reply_to
 from automation.errors import ConfigError
 from automation.ports import Snapshot
+from automation.sheet import layout as columns
 
 DEMO_CONFIG = f"""# Written by `sheetdesk demo`: the embedded default, no accounts needed.
 [inbox]
@@ -53,6 +54,18 @@ time_zone = "Europe/London"
 [poll]
 state_dir = "state"
 """
+
+
+# The queue as the demo prints it: a few columns, in the order a person scans them.
+QUEUE_HEADER = (
+    "Case",
+    columns.STATUS,
+    columns.PRIORITY,
+    columns.ASSIGNEE,
+    columns.TRIGGERS_FOUND,
+    "Msgs",
+    columns.SUBJECT,
+)
 
 
 def _drop(maildir: Path, raw: bytes, name: str) -> None:
@@ -111,28 +124,7 @@ def run_demo(folder: Path) -> int:
     _team_works_the_case(cfg, runtime, now)
 
     snapshot = runtime.store.load()
-    rows = [["Case", "Status", "Priority", "Assignee", "Triggers", "Msgs", "Subject"]]
-    for case in sorted(snapshot.cases, key=lambda c: c.case_id):
-        rows.append(
-            [
-                case.case_id,
-                case.get("Status"),
-                case.get("Priority"),
-                case.get("Assignee") or "(queue)",
-                case.get("Triggers") or "-",
-                case.get("Messages"),
-                case.get("Subject"),
-            ]
-        )
-    print()
-    print(_table(rows, [7, 9, 9, 18, 30, 4, 44]))
-    noncases = snapshot.tabs.get("Non-cases", ())
-    if len(noncases) > 1:
-        print("\nnot cases (no case, no acknowledgement):")
-        for row in noncases[1:]:
-            print(f"  {row[1]:<11} {row[2][:60]:<60}  {row[4][:40]}")
-    for case in sorted(snapshot.cases, key=lambda c: c.case_id)[:3]:
-        print(f"\nwhy {case.case_id}: {case.get('Why')}")
+    _print_queue(snapshot)
     _print_life(cfg, snapshot)
     sent = sorted(cfg.path(cfg.outbox.files.path).glob("*.eml"))  # the whole week's
     print(
@@ -144,13 +136,39 @@ def run_demo(folder: Path) -> int:
     return 0
 
 
+def _print_queue(snapshot: Snapshot) -> None:
+    """The queue, the non-cases and the first cases' reasons, as a person reads them."""
+    rows = [list(QUEUE_HEADER)]
+    for case in sorted(snapshot.cases, key=lambda c: c.case_id):
+        rows.append(
+            [
+                case.case_id,
+                case.get(columns.STATUS),
+                case.get(columns.PRIORITY),
+                case.get(columns.ASSIGNEE) or "(queue)",
+                case.get(columns.TRIGGERS_FOUND) or "-",
+                case.get(columns.MESSAGES),
+                case.get(columns.SUBJECT),
+            ]
+        )
+    print()
+    print(_table(rows, [7, 9, 9, 18, 30, 4, 44]))
+    noncases = snapshot.tabs.get(columns.NONCASE_TAB, ())
+    if len(noncases) > 1:
+        print("\nnot cases (no case, no acknowledgement):")
+        for row in noncases[1:]:
+            print(f"  {row[1]:<11} {row[2][:60]:<60}  {row[4][:40]}")
+    for case in sorted(snapshot.cases, key=lambda c: c.case_id)[:3]:
+        print(f"\nwhy {case.case_id}: {case.get(columns.WHY)}")
+
+
 def _print_life(cfg: config_mod.Config, snapshot: Snapshot) -> None:
     from automation.review import report
     from automation.review.metrics import figures
 
     case = snapshot.by_id().get("C-1000")
     if case is not None:
-        print(f"\nC-1000 now: {case.get('Case state')}")
+        print(f"\nC-1000 now: {case.get(columns.CASE_STATE)}")
         print("C-1000 emails to the customer:")
         found_mail = []
         for path in cfg.path(cfg.outbox.files.path).glob("*.eml"):
@@ -186,13 +204,13 @@ def _owner_fills_in_tabs(cfg: config_mod.Config) -> None:
 
     path = cfg.path(cfg.store.workbook.path)
     wb = openpyxl.load_workbook(path)
-    for title, rows in (("Team", TEAM_ROWS), ("Accounts", ACCOUNT_ROWS)):
+    for title, rows in ((columns.TEAM, TEAM_ROWS), (columns.ACCOUNTS, ACCOUNT_ROWS)):
         ws = wb[title]
         header = [str(c.value or "") for c in ws[1]]
         ws.delete_rows(2, ws.max_row)
         for row in rows:
             ws.append([row.get(h, "") for h in header])
-    ws = wb["Response times"]
+    ws = wb[columns.RESPONSE]
     header = [str(c.value or "") for c in ws[1]]
     for cells in ws.iter_rows(min_row=2):
         if "Tell" in header and str(cells[header.index("Tell")].value or "") == "Owner":
@@ -206,10 +224,10 @@ def _edit(cfg: config_mod.Config, case_id: str, changes: dict[str, str]) -> None
 
     path = cfg.path(cfg.store.workbook.path)
     wb = openpyxl.load_workbook(path)
-    ws = wb["Cases"]
+    ws = wb[columns.CASES_TAB]
     header = [str(c.value or "") for c in ws[1]]
     for row in ws.iter_rows(min_row=2):
-        if str(row[header.index("Case ID")].value or "") == case_id:
+        if str(row[header.index(columns.CASE_ID)].value or "") == case_id:
             for column, value in changes.items():
                 row[header.index(column)].value = value
     wb.save(path)
@@ -221,19 +239,19 @@ def _team_works_the_case(cfg: config_mod.Config, runtime: Runtime, now: datetime
         (
             timedelta(minutes=30),
             {
-                "Status": "In progress",
-                "Message to customer": "Thanks Hannah - the courier has your "
+                columns.STATUS: "In progress",
+                columns.MESSAGE_TO_CUSTOMER: "Thanks Hannah - the courier has your "
                 "parcel stuck at their depot; we have asked them to release "
                 "it today and will confirm once it moves.",
-                "Internal notes": "Courier ref DPD-88213; not for the customer",
+                columns.NOTES: "Courier ref DPD-88213; not for the customer",
             },
             "team typed a message to the customer",
         ),
         (
             timedelta(hours=5),
             {
-                "Status": "Resolved",
-                "Resolution summary": "The parcel was released by the courier "
+                columns.STATUS: "Resolved",
+                columns.RESOLUTION: "The parcel was released by the courier "
                 "and delivered this afternoon (signed for at 15:12).",
             },
             "team set Status = Resolved with a summary",

@@ -103,7 +103,7 @@ def advance(
     status = values.get(col.STATUS, "").strip().casefold()
     assignee = effective_assignee(values)
     priority = effective_priority(values)
-    msgs = cell_int(values.get("Messages", ""))
+    msgs = cell_int(values.get(col.MESSAGES, ""))
     text = values.get(col.MESSAGE_TO_CUSTOMER, "").strip()
     # Cells are read as typed, so a formula arrives as "=...": never emailed, because
     # what it computes can pull in any cell (the Internal notes) (issue 11).
@@ -117,7 +117,7 @@ def advance(
         prior_events,
         [],
         [],
-        bool(values.get("Customer email", "").strip()),
+        bool(values.get(col.CUSTOMER_EMAIL, "").strip()),
     )
     if not seen.known and not is_new:
         # A row from before the lifecycle: what was sent for it is unknown, so
@@ -226,7 +226,7 @@ def _status_change(w: _Work, s: Seen, status: str, values: Mapping[str, str]) ->
         s = replace(
             s,
             resolved_at=now,
-            resolved_msgs=cell_int(values.get("Messages", "")),
+            resolved_msgs=cell_int(values.get(col.MESSAGES, "")),
             resolutions=s.resolutions + 1,
             first_at=s.first_at or now,
             last_update=now,
@@ -296,7 +296,7 @@ def _clocks(
     fmt: Callable[[datetime], str],
 ) -> dict[str, str]:
     s, now = w.seen, w.now
-    opened = cell_time(values.get("Opened", "")) or now
+    opened = cell_time(values.get(col.OPENED, "")) or now
     paused = timedelta(seconds=s.paused)
     running = s.pause_from is None
     if s.pause_from is not None:
@@ -306,8 +306,8 @@ def _clocks(
     cells: dict[str, str] = {}
     lines: list[str] = []
     for kind, target, column, met in (
-        ("first", clock.first_response, "First response due", s.first_at is not None),
-        ("resolution", clock.resolution, "Resolution due", False),
+        ("first", clock.first_response, col.FIRST_RESPONSE_DUE, s.first_at is not None),
+        ("resolution", clock.resolution, col.RESOLUTION_DUE, False),
     ):
         at = due(clock, opened, target, paused)
         cells[column] = "met" if met else fmt(at) + ("" if running else " (paused)")
@@ -359,7 +359,7 @@ def _escalate(
     """Breach of ``kind`` due ``at``: one step up the ladder, managers told."""
     holder = w.tables.member(s.holder) or person
     involved = {n.casefold() for n in (s.holder, effective_assignee(w.values)) if n}
-    step = people.next_step(w.tables, w.values.get("Role", ""), holder, involved, w.now)
+    step = people.next_step(w.tables, w.values.get(col.ROLE, ""), holder, involved, w.now)
     w.counts.append("escalated")
     source = f"{kind}:{at.isoformat()}"
     for manager in people.members(w.tables, clock.managers):

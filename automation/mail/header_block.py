@@ -66,40 +66,56 @@ def cap_header_block(raw: bytes) -> tuple[bytes, list[str], frozenset[str]]:
     if b"\n" not in raw[:MAX_BLOCK_BYTES] and b"\r" in raw:
         raw = raw.replace(b"\r", b"\r\n")
         notes.append("bare CR line endings converted")
+    fields, end_of_block, overflow = _scan_fields(raw)
+    kept, truncated, rewritten, dropped = _bound_fields(fields, notes)
+    if overflow or dropped:
+        notes.append(
+            f"header block over {MAX_FIELDS} fields or {MAX_BLOCK_BYTES} bytes; the rest dropped"
+        )
+    if not (truncated or overflow or dropped or rewritten):
+        return raw, notes, frozenset()
+    rebuilt = b"".join(f if f.endswith((b"\n", b"\r")) else f + b"\r\n" for f in kept)
+    return rebuilt + raw[end_of_block:], notes, frozenset(truncated)
+
+
+def _scan_fields(raw: bytes) -> tuple[list[bytes], int, bool]:
+    """The header fields (folded lines joined), where the block ends, and
+    whether scanning stopped at ``MAX_BLOCK_BYTES``."""
     fields: list[bytes] = []
-    overflow = False
-    pos = 0
     end_of_block = len(raw)
     for match in _LINE.finditer(raw):
         line = match.group()
         if not line:
             break
-        stripped = line.rstrip(b"\r\n")
-        if not stripped:  # the blank line that ends the header block
-            end_of_block = match.start()
-            break
+        if not line.rstrip(b"\r\n"):  # the blank line that ends the header block
+            return fields, match.start(), False
         if line[:1] in (b" ", b"\t") and fields:
             fields[-1] += line
         elif _FIELD_START.match(line) or (not fields and line.startswith(b"From ")):
             fields.append(line)
         else:  # a body line with no blank line before it
-            end_of_block = match.start()
-            break
+            return fields, match.start(), False
         pos = match.end()
         if pos > MAX_BLOCK_BYTES:
-            # Stop scanning; whatever header lines remain are dropped below.
+            # Stop scanning; whatever header lines remain are dropped by the caller.
             blank = _BLANK_LINE.search(raw, max(pos - 2, 0))
             end_of_block = blank.start() + len(blank.group(1)) if blank else len(raw)
-            overflow = True
-            break
+            return fields, end_of_block, True
+    return fields, end_of_block, False
+
+
+def _bound_fields(
+    fields: list[bytes], notes: list[str]
+) -> tuple[list[bytes], set[str], bool, bool]:
+    """The fields kept (each within its limit), the names truncated, whether an
+    obsolete ``Name :`` was rewritten, and whether fields were dropped."""
     truncated: set[str] = set()
     rewritten = False
     kept: list[bytes] = []
     total = 0
     for field in fields:
         if len(kept) >= MAX_FIELDS or total >= MAX_BLOCK_BYTES:
-            overflow = True
-            break
+            return kept, truncated, rewritten, True
         if b":" in field and not field.startswith(b"From "):
             name = field[: field.index(b":")].strip()
             if field[len(name) : len(name) + 1] != b":":
@@ -115,11 +131,4 @@ def cap_header_block(raw: bytes) -> tuple[bytes, list[str], frozenset[str]]:
                 field = _truncate(field, name, limit)
         kept.append(field)
         total += len(field)
-    if overflow:
-        notes.append(
-            f"header block over {MAX_FIELDS} fields or {MAX_BLOCK_BYTES} bytes; the rest dropped"
-        )
-    if not (truncated or overflow or rewritten):
-        return raw, notes, frozenset()
-    rebuilt = b"".join(f if f.endswith((b"\n", b"\r")) else f + b"\r\n" for f in kept)
-    return rebuilt + raw[end_of_block:], notes, frozenset(truncated)
+    return kept, truncated, rewritten, False

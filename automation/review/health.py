@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from automation.ports import Grid, Snapshot
+from automation.sheet import layout as columns
 
-TAB = "Health"
+TAB = columns.HEALTH_TAB
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ def grid(
     snapshot: Snapshot,
     previous: str = "",
 ) -> Grid:
-    quarantine = max(len(snapshot.tabs.get("Quarantine", ())) - 1, 0) + facts.new_quarantined
+    quarantine = (
+        max(len(snapshot.tabs.get(columns.QUARANTINE_TAB, ())) - 1, 0) + facts.new_quarantined
+    )
     ok = not facts.problems
     last_ok = fmt(now) if ok else _previous_value(snapshot, "Last successful cycle")
     more = "yes: the rest comes next cycle" if facts.fetched >= facts.fetch_limit else "no"

@@ -65,10 +65,12 @@ def facts(values: Mapping[str, str]) -> CaseFacts:
     res_at = resolved[0] if resolved else None
     return CaseFacts(
         case_id=values.get(col.CASE_ID, ""),
-        opened=cell_time(values.get("Opened", "")),
+        opened=cell_time(values.get(col.OPENED, "")),
         priority=effective_priority(values).label,
-        triggers=tuple(t.strip() for t in values.get("Triggers", "").split(",") if t.strip()),
-        role=values.get("Role", "").strip() or "general",
+        triggers=tuple(
+            t.strip() for t in values.get(col.TRIGGERS_FOUND, "").split(",") if t.strip()
+        ),
+        role=values.get(col.ROLE, "").strip() or "general",
         assignee=effective_assignee(values) or "(unassigned)",
         is_open=is_open,
         first_response=first_at,

@@ -28,11 +28,12 @@ from automation.outgoing.contexts import review_context
 from automation.outgoing.templates import TemplateSet
 from automation.ports import Grid, Snapshot
 from automation.review.metrics import Figures, figures
+from automation.sheet import layout as columns
 from automation.sheet import sent_log as sentlog
 from automation.sheet.cells import cell_time
 from automation.tables.owner_tables import Tables
 
-TAB = "Metrics"
+TAB = columns.METRICS_TAB
 REFRESHED = "Refreshed"
 REVIEW = "Weekly review"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -31,7 +31,7 @@ from automation.sheet import layout as columns
 from automation.sheet.a1 import cell_name
 from automation.sheet.a1 import column_letter as column_letter  # re-exported for the adapters
 
-CASES_TAB = "Cases"
+CASES_TAB = columns.CASES_TAB
 
 
 def _key(text: str) -> str:
@@ -77,7 +77,7 @@ ESSENTIAL: tuple[str, ...] = (
     columns.THREAD_IDS,
     columns.SENT_LOG,
     columns.SEEN,
-    "Customer email",
+    columns.CUSTOMER_EMAIL,
     columns.STATUS,
 )
 

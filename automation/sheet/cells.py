@@ -36,7 +36,7 @@ def cell_int(text: str) -> int:
 def effective_priority(values: Mapping[str, str]) -> Priority:
     """The team's Priority cell if it holds a priority, else the poller's
     "Priority (auto)", else High (the guide's default when unsure)."""
-    for column in (columns.PRIORITY, "Priority (auto)"):
+    for column in (columns.PRIORITY, columns.PRIORITY_AUTO):
         try:
             return Priority.parse(values.get(column, ""))
         except ValueError:
@@ -46,4 +46,4 @@ def effective_priority(values: Mapping[str, str]) -> Priority:
 
 def effective_assignee(values: Mapping[str, str]) -> str:
     """The team's Assignee if someone typed one, else whom the poller routed to."""
-    return values.get(columns.ASSIGNEE, "").strip() or values.get("Routed to", "").strip()
+    return values.get(columns.ASSIGNEE, "").strip() or values.get(columns.ROUTED_TO, "").strip()

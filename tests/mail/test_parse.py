@@ -7,12 +7,15 @@ import zipfile
 from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
+from pathlib import Path
 
 import pytest
 
 from automation.errors import ParseError
 from automation.mail.charsets import decode_text
+from automation.mail.classify import classify
 from automation.mail.reader import parse_message
+from automation.model import Message
 
 
 def build(**headers: str) -> EmailMessage:
@@ -242,3 +245,83 @@ def test_encoded_word_cannot_smuggle_an_address() -> None:
     assert msg.sender is not None and msg.sender.email == "eve@customer.example"
     assert "\n" not in msg.sender.name and "\r" not in msg.sender.name
     assert msg.reply_to == ()
+
+
+# ------------------------------------------------------------------ .eml files
+# Raw messages as they arrive on the wire (CRLF, 8-bit, encoded words, broken
+# MIME), kept as files under tests/data/ rather than built here.
+DATA = Path(__file__).resolve().parents[1] / "data"
+OURS = {
+    "own_addresses": frozenset({"help@acme.example"}),
+    "own_domains": frozenset({"acme.example"}),
+}
+
+
+def eml(name: str) -> Message:
+    return parse_message((DATA / name).read_bytes(), name)
+
+
+def test_eml_reply_keeps_threading_and_cuts_the_quote() -> None:
+    m = eml("reply_quoted.eml")
+    assert m.subject == "Re: [Case #1042] Grinder stuck"
+    assert m.in_reply_to == ("C-1042.ack.3f2a@acme.example",)
+    assert m.references == ("first.1@mail.example.org", "C-1042.ack.3f2a@acme.example")
+    assert m.new_text == "It is still stuck after the reset you suggested.\n\nAnna"
+    assert "Please try a reset first" in m.body_text  # the quote is kept, only cut from new_text
+    assert m.return_path == "anna.berg@example.org"
+
+
+@pytest.mark.parametrize(
+    ("name", "subject", "sender", "words"),
+    [
+        ("latin1_8bit.eml", "Rechnung für März doppelt", "Jörg Müller", "zweimal abgebucht"),
+        ("japanese_base64.eml", "ランプが壊れています", "山田太郎", "至急交換してください"),
+    ],
+)
+def test_eml_charsets_and_encoded_words(name: str, subject: str, sender: str, words: str) -> None:
+    m = eml(name)
+    assert m.subject == subject
+    assert m.sender is not None and m.sender.name == sender
+    assert words in m.new_text
+    assert "\ufffd" not in m.body_text  # nothing lost to replacement characters
+
+
+def test_eml_html_only_drops_script_and_style() -> None:
+    m = eml("html_only.eml")
+    assert m.content_type == "text/html"
+    assert m.new_text == "My order 5512 arrived damaged.\n\nPlease send a new one."
+    assert "alert" not in m.body_text and "color" not in m.body_text
+
+
+def test_eml_header_injection_never_survives_into_the_subject() -> None:
+    m = eml("control_chars.eml")
+    assert "\r" not in m.subject and "\n" not in m.subject
+    assert m.subject.startswith("Hello Bcc: victim@example.org")  # one harmless line
+    assert [a.email for a in m.to] == ["help@acme.example"]  # no recipient smuggled in
+
+
+def test_eml_broken_multipart_without_message_id_still_parses() -> None:
+    m = eml("truncated_multipart_no_id.eml")
+    assert m.synthetic_id and m.message_id.endswith("@sheetdesk.invalid")
+    assert m.message_id == eml("truncated_multipart_no_id.eml").message_id  # stable: dedupe works
+    assert m.new_text == "The printer is offline; a log is attached."
+    assert [a.filename for a in m.attachments] == ["log.bin"]
+    assert "CloseBoundaryNotFoundDefect" in m.defects
+
+
+def test_eml_forged_display_name_is_not_our_own_mail() -> None:
+    m = eml("forged_display_name.eml")
+    assert m.sender is not None and m.sender.email == "spoof@attacker.example"
+    verdict = classify(m, **OURS)
+    assert verdict.is_case, verdict  # handled as a case, never silently dropped as our own
+    assert [a.email for a in m.reply_to] == ["billing-team@attacker.example"]
+
+
+def test_eml_bounce_is_a_non_case() -> None:
+    verdict = classify(eml("bounce_dsn.eml"), **OURS)
+    assert verdict.kind.value == "bounce", verdict
+
+
+def test_eml_not_mail_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="not an email"):
+        eml("not_mail.bin.eml")
