@@ -16,7 +16,7 @@ from typing import Any
 
 from automation import wiring
 from automation.config import Config
-from automation.errors import SheetdeskError, TablesError
+from automation.errors import PollerUnhealthy, SheetdeskError, TablesError
 from automation.secrets import scrub
 from automation.sheet import layout as columns
 
@@ -33,12 +33,6 @@ SEVERITY: tuple[int, ...] = (2, 3, 1, 75, 4)
 
 class Info(Exception):
     """A check's finding that is worth a line but is not a problem."""
-
-
-class PollerUnhealthy(SheetdeskError):
-    """The Health tab says the poller's last cycle had problems or is overdue."""
-
-    exit_code = 4
 
 
 def run_checks(cfg: Config) -> tuple[list[str], bool]:
@@ -87,23 +81,8 @@ def run(cfg: Config) -> tuple[list[str], int]:
         lambda: _probe(wiring.build_outbox(cfg, tokens=tokens)),
     )
 
-    def store() -> str:
-        from automation.cycle.decisions import DecisionSource
-
-        built = wiring.build_store(cfg)
-        if hasattr(built, "probe"):  # the workbook: locks, objects a save would drop
-            attempt(f"store file ({cfg.store.kind})", lambda: _probe(built))
-        snapshot = built.load()
-        _, problems = DecisionSource().for_cycle(snapshot, _now())
-        for problem in problems:
-            lines.append(f"PROBLEM  tables: {problem}")
-        if problems:
-            raise TablesError([f"{len(problems)} problem(s) in the owners' tabs"])
-        health_rows.append(snapshot.tabs.get(columns.HEALTH_TAB, ()))
-        return f"{len(snapshot.cases)} case rows, tabs: {', '.join(sorted(snapshot.tabs))}"
-
     health_rows: list[tuple[tuple[str, ...], ...]] = []
-    attempt(f"store ({cfg.store.kind})", store)
+    attempt(f"store ({cfg.store.kind})", lambda: _store_check(cfg, lines, health_rows, attempt))
     if health_rows:
         attempt("poller health", lambda: poller_health(health_rows[0], cfg, _now()))
     for box in inbox_holder:
@@ -112,6 +91,29 @@ def run(cfg: Config) -> tuple[list[str], int]:
             close()
     rank = {code: i for i, code in enumerate(SEVERITY)}
     return lines, min(codes, key=lambda c: rank.get(c, len(SEVERITY)), default=0)
+
+
+def _store_check(
+    cfg: Config,
+    lines: list[str],
+    health_rows: list[tuple[tuple[str, ...], ...]],
+    attempt: Callable[[str, Callable[[], str]], object],
+) -> str:
+    """The ``store`` line: one read, the owners' tabs parsed (each problem a
+    line of its own); keeps the Health tab for the poller-health check."""
+    from automation.cycle.decisions import DecisionSource
+
+    built = wiring.build_store(cfg)
+    if hasattr(built, "probe"):  # the workbook: locks, objects a save would drop
+        attempt(f"store file ({cfg.store.kind})", lambda: _probe(built))
+    snapshot = built.load()
+    _, problems = DecisionSource().for_cycle(snapshot, _now())
+    for problem in problems:
+        lines.append(f"PROBLEM  tables: {problem}")
+    if problems:
+        raise TablesError([f"{len(problems)} problem(s) in the owners' tabs"])
+    health_rows.append(snapshot.tabs.get(columns.HEALTH_TAB, ()))
+    return f"{len(snapshot.cases)} case rows, tabs: {', '.join(sorted(snapshot.tabs))}"
 
 
 def _token_check(cfg: Config, attempt: Callable[[str, Callable[[], str]], object]) -> Any:

@@ -15,10 +15,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from automation import __version__, logfmt
+from automation import __version__
 from automation import config as config_mod
 from automation.errors import ConfigError, SheetdeskError
 from automation.secrets import scrub
+from automation.service import logfmt
 
 log = logging.getLogger("sheetdesk")
 
@@ -161,8 +162,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
-    from automation import replay, wiring
+    from automation import wiring
     from automation.adapters.workbook_store import WorkbookStore
+    from automation.cycle import replay
     from automation.tables.owner_tables import Tables
     from automation.tables.parse_tabs import parse_tables
 
@@ -211,7 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
         "the cycle id and the case id where there is one)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_cycle_commands(sub)
+    _add_setup_commands(sub)
+    return parser
 
+
+def _add_cycle_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``poll`` and ``run``: the commands that run cycles."""
     poll = sub.add_parser("poll", help="run poll cycles")
     poll.add_argument("--once", action="store_true", required=True, help="run exactly one cycle")
     poll.add_argument("--config")
@@ -222,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--interval", type=int, help="seconds between cycles (default: config)")
     run.add_argument("--cycles", type=int, help="stop after this many cycles")
     run.set_defaults(func=_cmd_run)
+
+
+def _add_setup_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``check``, ``auth``, ``init``, ``report``, ``replay`` and ``demo``."""
 
     check = sub.add_parser("check", help="validate the config and reach every server")
     check.add_argument("--config")
@@ -260,7 +272,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the embedded default in a new folder")
     demo.add_argument("--dir", default="sheetdesk-demo")
     demo.set_defaults(func=_cmd_demo)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,6 +49,12 @@ class ComposeError(SheetdeskError):
     exit_code = 4
 
 
+class PollerUnhealthy(SheetdeskError):
+    """The Health tab says the poller's last cycle had problems or is overdue."""
+
+    exit_code = 4
+
+
 class LockHeldError(SheetdeskError):
     """Another sheetdesk process holds the single-runner lock."""
 

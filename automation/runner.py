@@ -35,10 +35,10 @@ from types import FrameType
 
 import schedule
 
-from automation import notify
 from automation.cycle.poll import CycleReport, Runtime, poll_cycle
 from automation.errors import SheetdeskError, TokenError
 from automation.ports import MailWatcher
+from automation.service import notify
 
 log = logging.getLogger("sheetdesk.run")
 

@@ -55,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from automation import config
 from automation.adapters.file_outbox import FileOutbox
 from automation.adapters.maildir_inbox import MaildirInbox
+from automation.adapters.memory_state import MemoryStateDir
 from automation.adapters.memory_store import MemoryStore
 from automation.cycle.decisions import DecisionSource
 from automation.cycle.intake import NONCASE_TAB
@@ -343,6 +344,7 @@ def _runtime(base: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid]) -> R
         },
         base_dir=str(base),
     )
+    state = MemoryStateDir()
     grids = {casetab.CASES_TAB: [list(columns.DEFAULT_ORDER)]}
     grids.update({title: [list(row) for row in grid] for title, grid in tabs.items()})
     return Runtime(
@@ -352,7 +354,8 @@ def _runtime(base: Path, team: Mapping[str, Any], tabs: Mapping[str, Grid]) -> R
         store=MemoryStore(grids),
         templates=TemplateSet(None, sample_context(cfg)),
         decisions=RecordingSource(),
-        ledger=Ledger(base / "state" / "ledger.json"),
+        ledger=Ledger(state),
+        state=state,
     )
 
 

@@ -119,26 +119,58 @@ def pure_room_violations(rel: str, tree: ast.Module) -> list[str]:
             found.append(f"{rel}: imports {name}")
         elif root in IO_MODULES:
             found.append(f"{rel}: imports {name} (I/O)")
+    found += [f"{rel}:{line}: {what}" for line, what in _io_calls(tree)]
+    return found
+
+
+def _io_calls(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """Calls of ``open``/``print``/``input`` and clock reads, aliases seen through
+    (``from datetime import datetime as dt; dt.now()``, ``datetime.datetime.now()``)."""
+    alias = {
+        a.asname or a.name: a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom | ast.Import)
+        for a in node.names
+    }
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         f = node.func
-        if isinstance(f, ast.Name) and f.id in IO_BUILTINS:
-            found.append(f"{rel}:{node.lineno}: calls {f.id}()")
-        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
-            if (f.value.id, f.attr) in CLOCK_CALLS:
-                found.append(f"{rel}:{node.lineno}: reads the clock ({f.value.id}.{f.attr})")
-    return found
+        if isinstance(f, ast.Name) and alias.get(f.id, f.id) in IO_BUILTINS:
+            yield node.lineno, f"calls {f.id}()"
+        if not isinstance(f, ast.Attribute):
+            continue
+        owner = f.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        if (alias.get(name, name), f.attr) in CLOCK_CALLS:
+            yield node.lineno, f"reads the clock ({name}.{f.attr})"
 
 
 @pytest.mark.parametrize("room", PURE_ROOMS)
 def test_pure_rooms_do_no_io(room: str) -> None:
-    problems = [
-        p
-        for rel, tree in _modules(ROOT / room)
-        for p in pure_room_violations(f"{room}/{rel}", tree)
-    ]
+    problems = [p for rel, tree in _modules(ROOT / room) for p in pure_room_violations(rel, tree)]
     assert not problems, "\n".join(problems)
+
+
+# The rooms between the core and the edge: none may reach outwards.
+OUTER = {f"automation.{m}" for m in ("adapters", "cli", "wiring", "runner", "demo", "checks")}
+NOT_OUTWARDS = {
+    "outgoing": OUTER | {"automation.cycle", "automation.review"},
+    "review": OUTER | {"automation.cycle"},
+    "cycle": OUTER,
+}
+
+
+@pytest.mark.parametrize("room", sorted(NOT_OUTWARDS))
+def test_middle_rooms_do_not_reach_outwards(room: str) -> None:
+    """Adapters come into the cycle as ports (``Runtime``), chosen in ``wiring``."""
+    found = [
+        f"{rel}: imports {name}"
+        for rel, tree in _modules(ROOT / room)
+        for name in _imports(tree, _dotted(rel))
+        if _within(name, NOT_OUTWARDS[room])
+    ]
+    assert not found, "\n".join(found)
 
 
 def test_the_rule_catches_what_it_should() -> None:
@@ -152,11 +184,15 @@ def test_the_rule_catches_what_it_should() -> None:
         "def f():\n"
         "    open('x', 'w')\n"
         "    return datetime.now()\n"
+        "from datetime import date as d\n"
+        "import datetime as dtm\n"
+        "x, y = d.today(), dtm.datetime.utcnow()\n"
     )
     found = "\n".join(pure_room_violations("decide/bad.py", bad))
     for needle in ("socket", "automation.adapters", "automation.cycle", "outgoing", "open()"):
         assert needle in found, found
-    assert "clock" in found
+    assert "clock (datetime.now)" in found
+    assert "clock (d.today)" in found and "clock (datetime.utcnow)" in found
     fine = ast.parse("from automation.sheet import layout\nfrom automation.model import Message\n")
     assert pure_room_violations("decide/fine.py", fine) == []
 
@@ -245,7 +281,7 @@ def test_one_error_tree_and_every_error_is_used() -> None:
         if rel != "errors.py"
         for n in ast.walk(module)
         if isinstance(n, ast.ClassDef)
-        and any(isinstance(b, ast.Name) and b.id.endswith(("Error", "Exception")) for b in n.bases)
+        and any(isinstance(b, ast.Name) and b.id.endswith("Error") for b in n.bases)
     ]
     assert not elsewhere, f"errors outside automation/errors.py: {elsewhere}"
 

@@ -11,11 +11,12 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from automation import logfmt, state
+from automation import state
 from automation.cycle import steps
 from automation.cycle.plan import CyclePlan
 from automation.cycle.runtime import CycleReport, Runtime
 from automation.errors import InboxError, LockHeldError
+from automation.service import logfmt
 
 __all__ = ["CycleReport", "Runtime", "poll_cycle"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from automation.adapters.memory_state import MemoryStateDir
 from automation.config import Config
 from automation.cycle.decisions import DecisionSource
 from automation.outgoing.ledger import Ledger
@@ -24,9 +23,9 @@ class Runtime:
     templates: TemplateSet
     decisions: DecisionSource
     ledger: Ledger
-    # The local caches (last outcome, tables; the ledger and the IMAP checkpoint
-    # live there too).  In memory unless wiring gives the real directory.
-    state: StateDir = field(default_factory=MemoryStateDir)
+    # The local caches: last outcome and tables (the ledger and the IMAP
+    # checkpoint live there too).  Wiring gives the real directory.
+    state: StateDir
     # One runner per mailbox (issue 11); None where a test drives the cycle alone.
     lease: Lease | None = None
 

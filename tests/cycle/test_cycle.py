@@ -25,6 +25,7 @@ from automation.outgoing.contexts import sample_context
 from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
 from automation.sheet import sent_log as sentlog
+from automation.state import FileStateDir
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -43,6 +44,7 @@ def make_runtime(base: Path, store: MemoryStore | None = None, **poll: int) -> R
         },
         base_dir=str(base),
     )
+    state = FileStateDir(base / "state")
     return Runtime(
         config=cfg,
         inbox=MaildirInbox(cfg.inbox.maildir, base),
@@ -50,7 +52,8 @@ def make_runtime(base: Path, store: MemoryStore | None = None, **poll: int) -> R
         store=store or MemoryStore(),
         templates=TemplateSet(None, sample_context(cfg)),
         decisions=DecisionSource(),
-        ledger=Ledger(base / "state" / "ledger.json"),
+        ledger=Ledger(state),
+        state=state,
     )
 
 

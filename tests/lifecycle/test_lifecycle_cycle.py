@@ -24,6 +24,7 @@ from automation.outgoing.ledger import Ledger
 from automation.outgoing.templates import TemplateSet
 from automation.sheet import layout as columns
 from automation.sheet import sent_log as sentlog
+from automation.state import FileStateDir
 from tests.cycle.test_cycle import deliver, mail
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a Tuesday, 10:00 in London
@@ -138,6 +139,7 @@ def runtime(base: Path, store: MemoryStore, **life: object) -> Runtime:
         },
         base_dir=str(base),
     )
+    state = FileStateDir(base / "state")
     return Runtime(
         config=cfg,
         inbox=MaildirInbox(cfg.inbox.maildir, base),
@@ -145,7 +147,8 @@ def runtime(base: Path, store: MemoryStore, **life: object) -> Runtime:
         store=store,
         templates=TemplateSet(None, sample_context(cfg)),
         decisions=DecisionSource(),
-        ledger=Ledger(base / "state" / "ledger.json"),
+        ledger=Ledger(state),
+        state=state,
     )
 
 

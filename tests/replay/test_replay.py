@@ -6,7 +6,7 @@ from __future__ import annotations
 import mailbox
 from pathlib import Path
 
-from automation import replay
+from automation.cycle import replay
 from tests.support.decide_builders import tables, with_rows
 
 OWN = frozenset({"support@shop.test"})

@@ -9,7 +9,7 @@ import sys
 from email.message import EmailMessage
 from pathlib import Path
 
-from automation import logfmt
+from automation.service import logfmt
 from automation.sheet import sent_log as sentlog
 
 CONFIG = """

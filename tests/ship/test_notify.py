@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from automation import cli, notify
+from automation import cli
+from automation.service import notify
 
 CONFIG = """
 [business]

@@ -24,6 +24,7 @@ from automation.errors import ConfigError
 from automation.mail.classify import classify
 from automation.mail.reader import parse_message
 from automation.model import Message
+from automation.sheet import layout as columns
 from automation.tables.owner_tables import Tables
 
 _UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
@@ -100,15 +101,15 @@ def recorded(message: Message, cases: Sequence[Mapping[str, str]]) -> Verdict | 
     """What the Cases tab recorded for the case holding ``message``, if any."""
     wanted = message.message_id.lower()
     for row in cases:
-        ids = {i.strip().strip("<>").lower() for i in row.get("Thread IDs", "").split()}
+        ids = {i.strip().strip("<>").lower() for i in row.get(columns.THREAD_IDS, "").split()}
         if wanted in ids:
             return Verdict(
                 True,
-                row.get("Priority (auto)", ""),
-                row.get("Role", ""),
-                row.get("Routed to", ""),
-                row.get("Triggers", ""),
-                row.get("Why", ""),
+                row.get(columns.PRIORITY_AUTO, ""),
+                row.get(columns.ROLE, ""),
+                row.get(columns.ROUTED_TO, ""),
+                row.get(columns.TRIGGERS_FOUND, ""),
+                row.get(columns.WHY, ""),
             )
     return None
 

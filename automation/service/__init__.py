@@ -1,0 +1,1 @@
+"""Running as a service: log line formats and the systemd notify protocol."""
