@@ -235,8 +235,7 @@ class Intake:
         email = customer.email if customer else ""
         ack_id = sentlog.outgoing_id(case_id, "ack", message.message_id, s.message_id_domain)
         entries, ack_note = self._plan_ack(email, ack_id, now)
-        note = "
-".join(n for n in (link, reply_note, no_echo_note(auth), ack_note) if n)
+        note = "\n".join(n for n in (link, reply_note, no_echo_note(auth), ack_note) if n)
         tz = message.date.strftime("%z") if message.date else ""
         values = {
             columns.CASE_ID: case_id,

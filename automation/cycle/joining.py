@@ -46,7 +46,7 @@ def _norm(subject: str) -> str:
 
 def same_message(case: Mapping[str, str], message: Message) -> bool:
     """Whether ``message`` (whose id is already on ``case``) is that same message."""
-    customer = case.get("Customer email", "").strip().lower()
+    customer = case.get(columns.CUSTOMER_EMAIL, "").strip().lower()
     sender = message.sender.email if message.sender else ""
     if customer and customer not in {sender, *(a.email for a in message.reply_to)}:
         return False
@@ -54,7 +54,7 @@ def same_message(case: Mapping[str, str], message: Message) -> bool:
     first = thread[0].lower() if thread else ""
     if first == message.message_id.lower():
         # The store kept the subject capped and made storable: compare like with like.
-        stored = storable(case.get("Subject", ""))
+        stored = storable(case.get(columns.SUBJECT, ""))
         return _norm(storable(columns.cap_cell(message.subject))) == _norm(stored)
     return True
 
@@ -76,7 +76,7 @@ def may_join(
     """Whether the sender of ``message`` may add to ``case``."""
     if auth.failed_dmarc or message.sender is None:
         return False
-    customer = case.get("Customer email", "").strip().lower()
+    customer = case.get(columns.CUSTOMER_EMAIL, "").strip().lower()
     sender = message.sender.email
     if not customer or sender == customer:
         return True

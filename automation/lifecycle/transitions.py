@@ -104,11 +104,7 @@ def advance(
     assignee = effective_assignee(values)
     priority = effective_priority(values)
     msgs = cell_int(values.get(col.MESSAGES, ""))
-    text = values.get(col.MESSAGE_TO_CUSTOMER, "").strip()
-    # Cells are read as typed, so a formula arrives as "=...": never emailed, because
-    # what it computes can pull in any cell (the Internal notes) (issue 11).
-    formula = text[:80] if text.startswith("=") else ""
-    text = "" if formula else text
+    text, formula = _message_cell(values)
     w = _Work(
         values,
         seen,
@@ -148,11 +144,24 @@ def advance(
     if w.seen.msg and w.seen.msg != seen.msg:
         out[col.MESSAGE_SENT] = f"sent {fmt(now)}: {col.cap_cell(text, 80)}"
     if formula:
-        out[col.MESSAGE_SENT] = (
-            f"NOT SENT: Message to customer holds a formula ({formula}); sheetdesk never "
-            "emails what a formula computes: type the message itself"
-        )
+        out[col.MESSAGE_SENT] = _not_sent(formula)
     return Plan(w.seen, out, tuple(w.owed), tuple(w.counts))
+
+
+def _message_cell(values: Mapping[str, str]) -> tuple[str, str]:
+    """(the text to email, the formula if the cell holds one).  Cells are read as
+    typed, so a formula arrives as "=...": never emailed, because what it
+    computes can pull in any cell (the Internal notes) (issue 11)."""
+    text = values.get(col.MESSAGE_TO_CUSTOMER, "").strip()
+    formula = text[:80] if text.startswith("=") else ""
+    return ("" if formula else text), formula
+
+
+def _not_sent(formula: str) -> str:
+    return (
+        f"NOT SENT: Message to customer holds a formula ({formula}); sheetdesk never "
+        "emails what a formula computes: type the message itself"
+    )
 
 
 def _open(seen: Seen, status: str) -> bool:

@@ -83,7 +83,7 @@ def ack_context(
     lang = wording.language(values.get("Language", ""))
     customer = customer_of(values)
     # Issue 11: nothing of a DMARC-failing sender's own text is echoed (backscatter).
-    echo = NO_ECHO_NOTE not in values.get("Poller note", "")
+    echo = NO_ECHO_NOTE not in values.get(columns.POLLER_NOTE, "")
     name = customer.name if customer and echo else ""
     level = effective_priority(values)
     priority = level.label
