@@ -25,8 +25,8 @@ from automation.tables.owner_tables import DEFAULT_TABLES, Member, Tables
 
 
 def customer_of(values: Mapping[str, str]) -> Address | None:
-    email = values.get("Customer email", "").strip().lower()
-    return Address(values.get("Customer", ""), email) if email else None
+    email = values.get(columns.CUSTOMER_EMAIL, "").strip().lower()
+    return Address(values.get(columns.CUSTOMER, ""), email) if email else None
 
 
 def review_context(
@@ -80,15 +80,15 @@ def ack_context(
     case's priority, in words, never the priority's name."""
     case_id = values[columns.CASE_ID]
     tag, ref = reference(config, case_id)
-    lang = wording.language(values.get("Language", ""))
+    lang = wording.language(values.get(columns.LANGUAGE, ""))
     customer = customer_of(values)
     # Issue 11: nothing of a DMARC-failing sender's own text is echoed (backscatter).
     echo = NO_ECHO_NOTE not in values.get(columns.POLLER_NOTE, "")
     name = customer.name if customer and echo else ""
     level = effective_priority(values)
     priority = level.label
-    due = cell_time(values.get("First response due", ""))
-    tz = parse_offset(values.get("Customer time zone", ""))
+    due = cell_time(values.get(columns.FIRST_RESPONSE_DUE, ""))
+    tz = parse_offset(values.get(columns.CUSTOMER_TZ, ""))
     promise = tables.commitment(level)
     summary = wording.commitment(
         promise.first_response if promise else None,
@@ -111,9 +111,9 @@ def ack_context(
             "tag": tag,
             "reference": ref,
             "language": lang,
-            "subject": values.get("Subject", "") if echo else "",
+            "subject": values.get(columns.SUBJECT, "") if echo else "",
             "priority": priority,
-            "team": wording.team(values.get("Role", ""), lang),
+            "team": wording.team(values.get(columns.ROLE, ""), lang),
             "assignee": effective_assignee(values),
         },
         "commitment": {
@@ -136,21 +136,21 @@ def case_context(
     Internal notes are only under ``internal``, which customer templates are
     never given (``build`` removes it), so a note cannot reach a customer."""
     ctx = ack_context(values, config, tables)
-    tz = parse_offset(values.get("Customer time zone", ""))
+    tz = parse_offset(values.get(columns.CUSTOMER_TZ, ""))
     assignee = tables.member(ctx["case"]["assignee"])
-    domain = values.get("Customer email", "").rpartition("@")[2]
+    domain = values.get(columns.CUSTOMER_EMAIL, "").rpartition("@")[2]
     account = tables.account_for(domain) if domain else None
     kind, _ = events.split(event)
-    due_res = cell_time(values.get("Resolution due", ""))
+    due_res = cell_time(values.get(columns.RESOLUTION_DUE, ""))
     ctx["business"]["sheet_url"] = config.business.sheet_url
     ctx["case"].update(
         {
             "status": values.get(columns.STATUS, ""),
-            "triggers": values.get("Triggers", "") or "none",
-            "why": values.get("Why", ""),
-            "opened": values.get("Opened", ""),
-            "first_response_due": values.get("First response due", ""),
-            "resolution_due": values.get("Resolution due", ""),
+            "triggers": values.get(columns.TRIGGERS_FOUND, "") or "none",
+            "why": values.get(columns.WHY, ""),
+            "opened": values.get(columns.OPENED, ""),
+            "first_response_due": values.get(columns.FIRST_RESPONSE_DUE, ""),
+            "resolution_due": values.get(columns.RESOLUTION_DUE, ""),
             "resolution_due_local": readable(due_res, tz, ctx["case"]["language"])
             if due_res
             else "",
@@ -158,7 +158,7 @@ def case_context(
             "escalation": values.get(columns.ESCALATION, "").strip().splitlines()[-1:] or [""],
             "state": values.get(columns.CASE_STATE, ""),
             "customer_text": values.get(columns.LATEST_TEXT, ""),
-            "backup": values.get("Backup", ""),
+            "backup": values.get(columns.BACKUP, ""),
             "link": config.business.sheet_url,
         }
     )
@@ -173,11 +173,7 @@ def case_context(
         "summary": values.get(columns.RESOLUTION, "").strip(),
         "close_after_days": config.lifecycle.close_after_days,
     }
-    ctx["handoff"] = {
-        "name": assignee.name if assignee else ctx["case"]["assignee"],
-        "first_name": (assignee.name if assignee else ctx["case"]["assignee"]).split(" ")[0],
-        "expertise": _expertise(assignee),
-    }
+    ctx["handoff"] = _handoff(assignee, ctx["case"]["assignee"])
     ctx["recipient"] = {
         "name": recipient.name if recipient else "",
         "first_name": recipient.name.split(" ")[0] if recipient else "",
@@ -192,13 +188,23 @@ def _deadline(kind: str, values: Mapping[str, str]) -> dict[str, str]:
     """The deadline a warning or an escalation is about: its own, named by the
     event (``warning-resolution``); for the older bare kinds, the first reply
     while it is open, else the resolution."""
-    first = values.get("First response due", "").strip()
+    first = values.get(columns.FIRST_RESPONSE_DUE, "").strip()
     which = kind.partition("-")[2]
     if not which:
         which = "first" if first and first != "met" else "resolution"
     if which == "first":
         return {"what": "first reply", "due": first or "-"}
-    return {"what": "resolution", "due": values.get("Resolution due", "").strip() or "-"}
+    return {"what": "resolution", "due": values.get(columns.RESOLUTION_DUE, "").strip() or "-"}
+
+
+def _handoff(assignee: Member | None, name: str) -> dict[str, str]:
+    """Who the case went to, for the handoff email: the Team row, else the cell."""
+    shown = assignee.name if assignee else name
+    return {
+        "name": shown,
+        "first_name": shown.split(" ")[0],
+        "expertise": _expertise(assignee),
+    }
 
 
 def _money(value: float | None) -> str:
@@ -227,34 +233,34 @@ def _part(kind: str, person: Member | None, values: Mapping[str, str]) -> str:
         return "escalation"
     if name == str(ack_context_assignee(values)).casefold():
         return "assignee"
-    if name == values.get("Backup", "").strip().casefold():
+    if name == values.get(columns.BACKUP, "").strip().casefold():
         return "backup"
     return "manager"
 
 
 def ack_context_assignee(values: Mapping[str, str]) -> str:
-    return values.get(columns.ASSIGNEE, "").strip() or values.get("Routed to", "").strip()
+    return values.get(columns.ASSIGNEE, "").strip() or values.get(columns.ROUTED_TO, "").strip()
 
 
 def sample_context(config: Config) -> dict[str, Any]:
     """A realistic case used to check every template when it loads."""
     values = {
         columns.CASE_ID: f"{config.business.case_id_prefix}{config.business.first_case_number}",
-        "Customer": "Sam Sample",
-        "Customer email": "sam@example.org",
-        "Subject": "Sample subject",
-        "Priority (auto)": "High",
-        "Role": "general",
-        "Routed to": "Alex Agent",
-        "Backup": "Bo Backup",
-        "Triggers": "urgency",
-        "Why": "triggers: urgency (sample)",
-        "Opened": "2026-01-05 09:00+00:00",
-        "First response due": "2026-01-05 13:00+00:00",
-        "Resolution due": "2026-01-07 09:00+00:00",
+        columns.CUSTOMER: "Sam Sample",
+        columns.CUSTOMER_EMAIL: "sam@example.org",
+        columns.SUBJECT: "Sample subject",
+        columns.PRIORITY_AUTO: "High",
+        columns.ROLE: "general",
+        columns.ROUTED_TO: "Alex Agent",
+        columns.BACKUP: "Bo Backup",
+        columns.TRIGGERS_FOUND: "urgency",
+        columns.WHY: "triggers: urgency (sample)",
+        columns.OPENED: "2026-01-05 09:00+00:00",
+        columns.FIRST_RESPONSE_DUE: "2026-01-05 13:00+00:00",
+        columns.RESOLUTION_DUE: "2026-01-07 09:00+00:00",
         columns.NEXT_UPDATE_DUE: "2026-01-05 17:00+00:00",
         columns.ESCALATION: "2026-01-05 13:00+00:00: first response missed -> Sam Senior",
-        "Customer time zone": "+01:00",
+        columns.CUSTOMER_TZ: "+01:00",
         columns.LATEST_TEXT: "My sample lamp flickers.",
         columns.MESSAGE_TO_CUSTOMER: "We found the cause and a fix ships tomorrow.",
         columns.RESOLUTION: "Replaced the faulty driver.",

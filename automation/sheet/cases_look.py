@@ -21,49 +21,58 @@ from automation.sheet import layout as columns
 from automation.sheet.a1 import column_letter
 
 # Readable without ever opening a cell: the bookkeeping stays, out of the way.
-MACHINE_COLUMNS: tuple[str, ...] = ("Customer time zone", "Thread IDs", "Sent log", "Seen")
-TIME_COLUMNS: tuple[str, ...] = (
-    "Opened",
-    "First response due",
-    "Next update due",
-    "Resolution due",
-    "Last customer message",
-    "Message sent",
+MACHINE_COLUMNS: tuple[str, ...] = (
+    columns.CUSTOMER_TZ,
+    columns.THREAD_IDS,
+    columns.SENT_LOG,
+    columns.SEEN,
 )
-COUNT_COLUMNS: tuple[str, ...] = ("Messages",)
-DUE_COLUMNS: tuple[str, ...] = ("First response due", "Next update due", "Resolution due")
+TIME_COLUMNS: tuple[str, ...] = (
+    columns.OPENED,
+    columns.FIRST_RESPONSE_DUE,
+    columns.NEXT_UPDATE_DUE,
+    columns.RESOLUTION_DUE,
+    columns.LAST_CUSTOMER_MESSAGE,
+    columns.MESSAGE_SENT,
+)
+COUNT_COLUMNS: tuple[str, ...] = (columns.MESSAGES,)
+DUE_COLUMNS: tuple[str, ...] = (
+    columns.FIRST_RESPONSE_DUE,
+    columns.NEXT_UPDATE_DUE,
+    columns.RESOLUTION_DUE,
+)
 
 # Widths in pixels (Sheets' unit; the workbook divides by 7 for characters).
 WIDTHS: dict[str, int] = {
     columns.CASE_ID: 70,
-    "Subject": 240,
-    "Customer": 150,
+    columns.SUBJECT: 240,
+    columns.CUSTOMER: 150,
     columns.STATUS: 130,
     columns.PRIORITY: 80,
     columns.ASSIGNEE: 130,
     columns.MESSAGE_TO_CUSTOMER: 240,
     columns.RESOLUTION: 200,
     columns.NOTES: 200,
-    "Case state": 220,
-    "Escalation": 220,
-    "Triggers": 200,
-    "Priority (auto)": 80,
-    "Role": 90,
-    "Routed to": 130,
-    "Backup": 130,
-    "Why": 320,
-    "Latest from customer": 320,
-    "Customer email": 200,
-    "Messages": 80,
-    "Language": 80,
-    "Region": 90,
-    "Poller note": 220,
+    columns.CASE_STATE: 220,
+    columns.ESCALATION: 220,
+    columns.TRIGGERS_FOUND: 200,
+    columns.PRIORITY_AUTO: 80,
+    columns.ROLE: 90,
+    columns.ROUTED_TO: 130,
+    columns.BACKUP: 130,
+    columns.WHY: 320,
+    columns.LATEST_TEXT: 320,
+    columns.CUSTOMER_EMAIL: 200,
+    columns.MESSAGES: 80,
+    columns.LANGUAGE: 80,
+    columns.REGION: 90,
+    columns.POLLER_NOTE: 220,
 }
 TIME_WIDTH = 130
 DEFAULT_WIDTH = 120
 # Long free text is clipped (a click shows it all) so one long email doesn't make a
 # row a page tall; everything a person scans wraps, so nothing they need is cut off.
-CLIPPED: frozenset[str] = frozenset({"Why", "Latest from customer", *MACHINE_COLUMNS})
+CLIPPED: frozenset[str] = frozenset({columns.WHY, columns.LATEST_TEXT, *MACHINE_COLUMNS})
 
 # Colours as RRGGBB.
 HEADER_TEAM = "D9EAD3"
@@ -78,7 +87,7 @@ OVERDUE_TEXT = "FFFFFF"
 SETTLED_TEXT = "999999"
 
 PRIORITY_CHOICES: tuple[str, ...] = ("Low", "High", "Critical")
-ASSIGNEE_SOURCE = ("Team", "Name")  # the dropdown lists this tab's column
+ASSIGNEE_SOURCE = (columns.TEAM, "Name")  # the dropdown lists this tab's column
 
 
 @dataclass(frozen=True)
@@ -128,7 +137,7 @@ def rules(header: Sequence[str]) -> list[Rule]:
     effective priority (the team's Priority, else the poller's)."""
     pos = {name: f"${column_letter(i)}2" for i, name in enumerate(header)}
     status = pos.get(columns.STATUS)
-    mine, auto = pos.get(columns.PRIORITY), pos.get("Priority (auto)")
+    mine, auto = pos.get(columns.PRIORITY), pos.get(columns.PRIORITY_AUTO)
     out: list[Rule] = []
     open_case = "TRUE"
     if status:
@@ -139,8 +148,8 @@ def rules(header: Sequence[str]) -> list[Rule]:
             continue
         cell = pos[due]
         extra = ""
-        if due == "First response due" and "Message sent" in pos:
-            extra = f',{pos["Message sent"]}=""'
+        if due == columns.FIRST_RESPONSE_DUE and columns.MESSAGE_SENT in pos:
+            extra = f',{pos[columns.MESSAGE_SENT]}=""'
         out.append(
             Rule(
                 f"AND(ISNUMBER({cell}),{cell}<NOW(),{open_case}{extra})",
