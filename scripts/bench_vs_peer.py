@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PEERS = Path("/work/shared/peers")
+PEERS = ROOT.parent / "shared" / "peers"  # ../shared beside the checkout
 sys.path.insert(0, str(ROOT))
 
 SIDES = ("django-helpdesk", "sheetdesk", "floor")
